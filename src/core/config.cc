@@ -1,0 +1,58 @@
+#include "core/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <set>
+
+namespace tandem {
+
+Result<Config> LoadConfigFile(const std::string& path, Config base) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    return NotFound("config file '" + path + "' cannot be read");
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument(path + ": " + e.what());
+  }
+  if (root.IsNull()) return base;
+  if (!root.IsMap()) return InvalidArgument(path + ": expected a mapping of settings");
+  static const std::set<std::string> kKnown = {"data_dir", "listen", "log_level", "python",
+                                               "max_parallel_tasks", "replica_host"};
+  for (const auto& kv : root) {
+    std::string key = kv.first.as<std::string>();
+    if (!kKnown.count(key)) return InvalidArgument(path + ": " + key + ": unknown setting");
+    try {
+      if (key == "data_dir") base.data_dir = kv.second.as<std::string>();
+      if (key == "listen") base.listen = kv.second.as<std::string>();
+      if (key == "log_level") base.log_level = kv.second.as<std::string>();
+      if (key == "python") base.python = kv.second.as<std::string>();
+      if (key == "replica_host") base.replica_host = kv.second.as<std::string>();
+      if (key == "max_parallel_tasks") base.max_parallel_tasks = kv.second.as<int>();
+    } catch (const YAML::Exception&) {
+      return InvalidArgument(path + ": " + key + ": wrong type");
+    }
+  }
+  if (base.max_parallel_tasks < 1) {
+    return InvalidArgument(path + ": max_parallel_tasks: must be >= 1");
+  }
+  return base;
+}
+
+Status ParseHostPort(const std::string& text, std::string* host, int* port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return InvalidArgument("listen: '" + text + "' must be host:port");
+  }
+  std::string p = text.substr(colon + 1);
+  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidArgument("listen: port in '" + text + "' must be a number");
+  }
+  int value = std::stoi(p);
+  if (value > 65535) return InvalidArgument("listen: port in '" + text + "' must be <= 65535");
+  *host = text.substr(0, colon);
+  *port = value;
+  return Status::Ok();
+}
+
+}  // namespace tandem

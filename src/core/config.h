@@ -1,0 +1,26 @@
+#pragma once
+// Server configuration: built-in defaults, overridden by a YAML file, overridden by
+// command-line flags. Every default works with no file at all.
+#include <string>
+
+#include "core/status.h"
+
+namespace tandem {
+
+struct Config {
+  std::string data_dir = "./tandem-data";    // everything Tandem writes lives here
+  std::string listen = "127.0.0.1:8080";     // host:port of the REST API
+  std::string log_level = "info";
+  std::string python = "/usr/bin/python3";   // for python operators and tools
+  int max_parallel_tasks = 2;                // local executor slots
+  std::string replica_host = "127.0.0.1";    // where service replicas listen
+};
+
+// Applies the keys found in the YAML file at `path` over `base`. Unknown keys and
+// wrong types are errors naming the key ("config.yaml: max_parallel_tasks: ...").
+Result<Config> LoadConfigFile(const std::string& path, Config base = {});
+
+// Splits "host:port"; the port must be 0..65535.
+Status ParseHostPort(const std::string& text, std::string* host, int* port);
+
+}  // namespace tandem

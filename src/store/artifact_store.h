@@ -1,0 +1,37 @@
+#pragma once
+// Content-addressed artifacts on the local file system:
+//   <data_dir>/artifacts/sha256/<first 2 hex>/<full hex>
+// with a metadata row per artifact in the Store. Files are immutable once stored.
+// Thread-safe.
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/json.h"
+#include "core/status.h"
+#include "store/records.h"
+#include "store/store.h"
+
+namespace tandem::store {
+
+class ArtifactStore {
+ public:
+  // `root` is the data dir; `store` must outlive this object.
+  ArtifactStore(std::filesystem::path data_dir, Store& store);
+
+  // Copies the file in (hashing as it goes), records the row, returns it. Storing the
+  // same content twice is cheap and returns the same digest.
+  Result<ArtifactRecord> PutFile(const std::filesystem::path& src, const std::string& kind,
+                                 const Json& meta = Json::object());
+  Result<ArtifactRecord> PutBytes(std::string_view bytes, const std::string& kind,
+                                  const Json& meta = Json::object());
+  // Where the content of `digest` lives. kNotFound when absent; kInvalidArgument when
+  // `digest` is not 64 hex characters (it never becomes a path otherwise).
+  Result<std::filesystem::path> PathOf(const std::string& digest) const;
+
+ private:
+  std::filesystem::path root_;  // <data_dir>/artifacts
+  Store& store_;
+};
+
+}  // namespace tandem::store
