@@ -1,0 +1,51 @@
+#include "operators/catalog.h"
+
+namespace tandem::operators {
+
+Status Catalog::Add(OperatorDef def) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& versions = defs_[def.name];
+  if (versions.count(def.version)) {
+    return AlreadyExists("operator '" + def.name + "@" + std::to_string(def.version) +
+                         "' is already in the catalog");
+  }
+  int v = def.version;
+  versions.emplace(v, std::move(def));
+  return Status::Ok();
+}
+
+Result<OperatorDef> Catalog::Find(const std::string& reference) const {
+  std::string name = reference;
+  int version = 0;
+  auto at = reference.find('@');
+  if (at != std::string::npos) {
+    name = reference.substr(0, at);
+    std::string v = reference.substr(at + 1);
+    if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) {
+      return InvalidArgument("operator reference '" + reference + "': version must be a number");
+    }
+    version = std::stoi(v);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = defs_.find(name);
+  if (it == defs_.end() || it->second.empty()) {
+    return NotFound("unknown operator '" + name + "'");
+  }
+  if (version == 0) return it->second.rbegin()->second;
+  auto vit = it->second.find(version);
+  if (vit == it->second.end()) {
+    return NotFound("operator '" + name + "' has no version " + std::to_string(version));
+  }
+  return vit->second;
+}
+
+std::vector<OperatorDef> Catalog::List() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<OperatorDef> out;
+  for (const auto& [name, versions] : defs_) {
+    for (const auto& [v, def] : versions) out.push_back(def);
+  }
+  return out;
+}
+
+}  // namespace tandem::operators

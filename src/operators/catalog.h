@@ -1,0 +1,53 @@
+#pragma once
+// The operator catalog: what the workflow engine knows about every operator it can
+// run — ports, parameter schema, runtime. Built-in operators add themselves here
+// (builtin_library.h); plug-in operators will be loaded from manifests.
+// Thread-safe after setup: Add() before the engine starts, lookups from any thread.
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+
+namespace tandem::operators {
+
+// Port types; the engine refuses to wire ports of different types.
+// table | images | model | metrics | report | file
+struct PortDef {
+  std::string type;
+  bool optional = false;
+};
+
+struct OperatorDef {
+  std::string name;          // [a-z0-9-]
+  int version = 1;
+  std::string category;      // import|explore|process|augment|feature|train|evaluate|deploy|other
+  std::string description;
+  std::map<std::string, PortDef> inputs;
+  std::map<std::string, PortDef> outputs;
+  Json params_schema = Json::object();   // JSON Schema (draft 7) of the params object
+  std::string runtime = "builtin";       // builtin | python | exec
+  // When non-empty: the param of this name names a dataset (and an optional
+  // "<param>_version"); the engine resolves it from the store and hands the dataset's
+  // table to the operator as input port "dataset" (type table).
+  std::string dataset_param;
+  // Digest of the operator's definition and code: part of every cache key.
+  std::string digest;
+};
+
+class Catalog {
+ public:
+  // kAlreadyExists when (name, version) is taken.
+  Status Add(OperatorDef def);
+  // "name" = latest version; "name@2" = that version. kNotFound names the reference.
+  Result<OperatorDef> Find(const std::string& reference) const;
+  std::vector<OperatorDef> List() const;  // every version, by name then version
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::map<int, OperatorDef>> defs_;
+};
+
+}  // namespace tandem::operators
