@@ -1,0 +1,37 @@
+#include "api/dataset_import.h"
+
+#include "core/ids.h"
+#include "data/csv.h"
+#include "data/schema.h"
+
+namespace tandem::api {
+
+Result<store::DatasetRecord> ImportDataset(const ImportRequest& req,
+                                           store::Store& store, store::ArtifactStore& artifacts) {
+  if (!IsValidName(req.name)) return InvalidArgument("name: " + InvalidNameMessage("dataset name", req.name));
+  if (req.format != "auto" && req.format != "csv" && req.format != "sklearn") {
+    return InvalidArgument("format: '" + req.format + "' must be auto, csv or sklearn");
+  }
+  data::CsvOptions options;
+  options.format = req.format;
+  ASSIGN_OR_RETURN(data::Table table, data::ReadCsvText(req.csv_text, options));
+  // A file that declares its own label (sklearn's layout) needs no --label.
+  std::string label = req.label.empty() ? table.declared_label : req.label;
+  std::vector<std::string> classes;
+  if (label == table.declared_label) classes = table.declared_classes;
+  ASSIGN_OR_RETURN(Json schema, data::InferSchema(table, label, classes));
+
+  // The table is stored in one canonical form (CSV with a header) whatever came in,
+  // so operators read one format and identical content gets one digest.
+  ASSIGN_OR_RETURN(store::ArtifactRecord artifact,
+                   artifacts.PutBytes(data::FormatCsv(table), "table", {{"schema", schema}}));
+  store::DatasetRecord d;
+  d.name = req.name;
+  d.artifact_digest = artifact.digest;
+  d.schema = schema;
+  d.rows = static_cast<int64_t>(table.rows);
+  d.source = req.source;
+  return store.CreateDatasetVersion(d);
+}
+
+}  // namespace tandem::api

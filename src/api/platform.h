@@ -1,0 +1,40 @@
+#pragma once
+// The composition root of a running server: opens the store under the data dir and
+// wires the engines to it. Owns everything it builds; members are destroyed in the
+// reverse order of construction (engines stop before the store closes).
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/launcher.h"
+#include "operators/catalog.h"
+#include "serving/service_manager.h"
+#include "store/artifact_store.h"
+#include "store/store.h"
+#include "workflow/engine.h"
+
+namespace tandem::api {
+
+struct Platform {
+  Config config;
+  std::string self_exe;   // this binary: runs built-in operators and replicas
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::ArtifactStore> artifacts;
+  std::unique_ptr<operators::Catalog> catalog;
+  std::unique_ptr<Launcher> launcher;
+  std::unique_ptr<workflow::Engine> engine;
+  std::unique_ptr<serving::ServiceManager> services;
+
+  ~Platform();
+};
+
+// Creates the data dir, opens the store (migrating it), registers the built-in
+// operators (in the catalog and as store rows), builds the engine and the service
+// manager. Starts nothing: see StartPlatform.
+Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::string& self_exe);
+
+// Adopts unfinished runs and restores services, then starts the engine's loop.
+Status StartPlatform(Platform& p);
+
+}  // namespace tandem::api

@@ -1,0 +1,30 @@
+#include "api/routes.h"
+
+namespace tandem::api {
+
+http::Response Reply(const Result<Json>& result, int ok_status) {
+  if (!result.ok()) return http::ErrorResponse(result.status());
+  return http::JsonResponse(*result, ok_status);
+}
+
+Result<int> QueryInt(const http::Request& req, const std::string& key, int fallback) {
+  auto it = req.query.find(key);
+  if (it == req.query.end() || it->second.empty()) return fallback;
+  const std::string& v = it->second;
+  if (v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) {
+    return InvalidArgument("query parameter " + key + ": '" + v + "' is not a non-negative integer");
+  }
+  return std::stoi(v);
+}
+
+void AddRoutes(http::Server& server, Platform& platform) {
+  server.Route("GET", "/healthz", [](const http::Request&) {
+    return http::JsonResponse({{"status", "ok"}});
+  });
+  AddDatasetRoutes(server, platform);
+  AddRunRoutes(server, platform);
+  AddModelRoutes(server, platform);
+  AddServiceRoutes(server, platform);
+}
+
+}  // namespace tandem::api

@@ -1,0 +1,23 @@
+#pragma once
+// The REST API under /api/v1, the health check, and the inference endpoints of
+// deployed services (KServe v2 paths, forwarded to the replicas).
+#include "api/platform.h"
+#include "http/http.h"
+
+namespace tandem::api {
+
+void AddRoutes(http::Server& server, Platform& platform);
+
+// Pieces of AddRoutes, one per resource.
+void AddDatasetRoutes(http::Server& server, Platform& platform);
+void AddRunRoutes(http::Server& server, Platform& platform);
+void AddModelRoutes(http::Server& server, Platform& platform);
+void AddServiceRoutes(http::Server& server, Platform& platform);
+
+// The response for a handler's outcome: the JSON with `ok_status`, or the error.
+http::Response Reply(const Result<Json>& result, int ok_status = 200);
+
+// Parses an optional integer query parameter; errors name it.
+Result<int> QueryInt(const http::Request& req, const std::string& key, int fallback);
+
+}  // namespace tandem::api

@@ -1,0 +1,43 @@
+// Datasets: import a CSV body as a new version of the feature library, list, show.
+#include "api/json_views.h"
+#include "api/routes.h"
+#include "core/ids.h"
+#include "api/dataset_import.h"
+
+namespace tandem::api {
+
+void AddDatasetRoutes(http::Server& server, Platform& p) {
+  server.Route("POST", "/api/v1/datasets", [&p](const http::Request& req) {
+    auto q = [&req](const char* key) {
+      auto it = req.query.find(key);
+      return it == req.query.end() ? std::string() : it->second;
+    };
+    ImportRequest in;
+    in.name = q("name");
+    in.label = q("label");
+    in.format = q("format").empty() ? "auto" : q("format");
+    in.source = q("source");
+    in.csv_text = req.body;
+    return Reply([&]() -> Result<Json> {
+      ASSIGN_OR_RETURN(store::DatasetRecord d,
+                       ImportDataset(in, *p.store, *p.artifacts));
+      return ToJson(d);
+    }(), 201);
+  });
+  server.Route("GET", "/api/v1/datasets", [&p](const http::Request&) {
+    auto list = p.store->ListDatasets();
+    if (!list.ok()) return http::ErrorResponse(list.status());
+    Json out = Json::array();
+    for (const auto& d : *list) out.push_back(ToJson(d));
+    return http::JsonResponse({{"datasets", out}});
+  });
+  server.Route("GET", "/api/v1/datasets/{name}", [&p](const http::Request& req) {
+    auto version = QueryInt(req, "version", 0);
+    if (!version.ok()) return http::ErrorResponse(version.status());
+    auto d = p.store->GetDataset(req.params.at("name"), *version);
+    if (!d.ok()) return http::ErrorResponse(d.status());
+    return http::JsonResponse(ToJson(*d));
+  });
+}
+
+}  // namespace tandem::api

@@ -1,0 +1,33 @@
+#pragma once
+// The client commands of `tandem`. Each prints its result on stdout, an error on
+// stderr ("error: ..."), and returns the process exit code.
+#include <string>
+
+#include "cli/api_client.h"
+
+namespace tandem::cli {
+
+int DatasetImport(const ApiClient& api, const std::string& name, const std::string& file,
+                  const std::string& label, const std::string& format);
+int DatasetList(const ApiClient& api);
+int DatasetShow(const ApiClient& api, const std::string& name);
+
+// Submits the pipeline file and prints the run id; with `wait`, follows the run's
+// progress and returns 0 only if it succeeded.
+int RunSubmit(const ApiClient& api, const std::string& file, bool wait);
+int RunShow(const ApiClient& api, const std::string& id);
+int RunList(const ApiClient& api, const std::string& pipeline, const std::string& state);
+int RunCancel(const ApiClient& api, const std::string& id);
+
+int ModelList(const ApiClient& api);
+int ModelShow(const ApiClient& api, const std::string& name);
+
+// `model` is "NAME" (latest version) or "NAME:VERSION".
+int ServiceDeploy(const ApiClient& api, const std::string& model, const std::string& name);
+int ServiceList(const ApiClient& api);
+int ServiceStop(const ApiClient& api, const std::string& name);
+
+// Prints "error: <message>" on stderr and returns 1.
+int Fail(const Status& status);
+
+}  // namespace tandem::cli

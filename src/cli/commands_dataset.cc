@@ -1,0 +1,62 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/text_table.h"
+#include "core/fs.h"
+
+namespace tandem::cli {
+
+int Fail(const Status& status) {
+  std::cerr << "error: " << status.message() << "\n";
+  return 1;
+}
+
+int DatasetImport(const ApiClient& api, const std::string& name, const std::string& file,
+                  const std::string& label, const std::string& format) {
+  auto text = ReadFile(file);
+  if (!text.ok()) return Fail(text.status());
+  std::string path = "/api/v1/datasets?name=" + UrlEncode(name) + "&source=" +
+                     UrlEncode(fs::path(file).filename().string());
+  if (!label.empty()) path += "&label=" + UrlEncode(label);
+  if (!format.empty()) path += "&format=" + UrlEncode(format);
+  auto d = api.Post(path, *text, "text/csv");
+  if (!d.ok()) return Fail(d.status());
+  const Json& schema = (*d)["schema"];
+  std::cout << "imported dataset " << (*d)["name"].get<std::string>() << " version "
+            << (*d)["version"] << ": " << (*d)["rows"] << " rows, " << schema["columns"].size()
+            << " columns";
+  if (schema.contains("label") && schema["label"].is_string()) {
+    std::cout << ", label " << schema["label"].get<std::string>();
+    if (schema.contains("task") && schema["task"].is_string()) {
+      std::cout << " (" << schema["task"].get<std::string>() << ")";
+    }
+  }
+  std::cout << "\n";
+  return 0;
+}
+
+int DatasetList(const ApiClient& api) {
+  auto list = api.Get("/api/v1/datasets");
+  if (!list.ok()) return Fail(list.status());
+  TextTable table({"NAME", "VERSION", "ROWS", "COLUMNS", "LABEL", "TASK", "CREATED"});
+  for (const auto& d : (*list)["datasets"]) {
+    const Json& s = d["schema"];
+    table.Add({d["name"].get<std::string>(), std::to_string(d["version"].get<int>()),
+               std::to_string(d["rows"].get<long long>()),
+               std::to_string(s.value("columns", Json::array()).size()),
+               s.contains("label") && s["label"].is_string() ? s["label"].get<std::string>() : "-",
+               s.contains("task") && s["task"].is_string() ? s["task"].get<std::string>() : "-",
+               FormatTime(d["created_ms"].get<long long>())});
+  }
+  table.Print(std::cout);
+  return 0;
+}
+
+int DatasetShow(const ApiClient& api, const std::string& name) {
+  auto d = api.Get("/api/v1/datasets/" + UrlEncode(name));
+  if (!d.ok()) return Fail(d.status());
+  std::cout << d->dump(2) << "\n";
+  return 0;
+}
+
+}  // namespace tandem::cli

@@ -1,0 +1,143 @@
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/text_table.h"
+#include "core/fs.h"
+
+namespace tandem::cli {
+namespace {
+
+bool IsTerminal(const std::string& state) {
+  return state == "succeeded" || state == "failed" || state == "cancelled";
+}
+
+std::string Duration(const Json& t) {
+  long long start = t.value("started_ms", 0LL), end = t.value("finished_ms", 0LL);
+  if (start <= 0 || end <= 0) return "-";
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.2fs", (end - start) / 1000.0);
+  return buf;
+}
+
+std::string Marker(const std::string& state) {
+  if (state == "succeeded" || state == "cached") return "[ok]";
+  if (state == "failed") return "[!!]";
+  if (state == "running") return "[..]";
+  if (state == "cancelled") return "[--]";
+  return "[  ]";
+}
+
+// "accuracy=0.9720 f1=0.9780" from a task's metrics, the scalar ones only.
+std::string MetricsLine(const Json& metrics) {
+  std::string out;
+  for (const auto& [k, v] : metrics.items()) {
+    if (!v.is_number()) continue;
+    if (!out.empty()) out += " ";
+    out += k + "=" + FormatNumber(v.get<double>());
+  }
+  return out;
+}
+
+const Json& TaskMetrics(const Json& task) {
+  static const Json kEmpty = Json::object();
+  const Json& outputs = task["outputs"];
+  if (outputs.is_object() && outputs.contains("_metrics")) return outputs["_metrics"];
+  return kEmpty;
+}
+
+void PrintTasks(const Json& run) {
+  TextTable table({"", "NODE", "OPERATOR", "STATE", "ATTEMPT", "TIME", "DETAIL"});
+  for (const auto& t : run["tasks"]) {
+    std::string detail = t.value("error", "");
+    if (detail.empty()) detail = MetricsLine(TaskMetrics(t));
+    if (detail.empty() && t.value("state", "") == "running") detail = t.value("message", "");
+    table.Add({Marker(t["state"]), t["node"], t["operator"].get<std::string>() + "@" +
+               std::to_string(t["operator_version"].get<int>()), t["state"],
+               std::to_string(t["attempt"].get<int>()), Duration(t), detail});
+  }
+  table.Print(std::cout);
+}
+
+}  // namespace
+
+int RunSubmit(const ApiClient& api, const std::string& file, bool wait) {
+  auto spec = ReadFile(file);
+  if (!spec.ok()) return Fail(spec.status());
+  auto run = api.Post("/api/v1/runs", *spec, "application/yaml");
+  if (!run.ok()) return Fail(run.status());
+  std::string id = (*run)["id"];
+  std::cout << id << "\n" << std::flush;
+  if (!wait) return 0;
+
+  // Follow: one line per task state change or progress step.
+  std::map<std::string, std::string> last;
+  while (true) {
+    auto now = api.Get("/api/v1/runs/" + id);
+    if (!now.ok()) return Fail(now.status());
+    for (const auto& t : (*now)["tasks"]) {
+      std::string node = t["node"];
+      std::string state = t["state"];
+      int pct = static_cast<int>(t.value("progress", 0.0) * 100);
+      std::string key = state + "/" + std::to_string(pct);
+      if (last[node] == key) continue;
+      last[node] = key;
+      std::cout << "  " << node << ": " << state;
+      if (state == "running" && pct > 0) std::cout << " " << pct << "% " << t.value("message", "");
+      if (state == "succeeded") {
+        std::string m = MetricsLine(TaskMetrics(t));
+        std::cout << " (" << Duration(t) << ")" << (m.empty() ? "" : "  " + m);
+      }
+      if (state == "failed") std::cout << ": " << t.value("error", "");
+      std::cout << "\n" << std::flush;
+    }
+    std::string state = (*now)["state"];
+    if (IsTerminal(state)) {
+      std::cout << "run " << id << " " << state;
+      if (!(*now).value("error", "").empty()) std::cout << ": " << (*now)["error"].get<std::string>();
+      std::cout << "\n";
+      return state == "succeeded" ? 0 : 1;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+int RunShow(const ApiClient& api, const std::string& id) {
+  auto run = api.Get("/api/v1/runs/" + id);
+  if (!run.ok()) return Fail(run.status());
+  const Json& r = *run;
+  std::cout << "run " << r["id"].get<std::string>() << "  pipeline "
+            << r["pipeline"].get<std::string>() << " v" << r["pipeline_version"] << "  "
+            << r["state"].get<std::string>() << "\n";
+  std::cout << "created " << FormatTime(r["created_ms"]) << "  finished "
+            << FormatTime(r["finished_ms"]) << "\n";
+  if (!r.value("error", "").empty()) std::cout << "error: " << r["error"].get<std::string>() << "\n";
+  std::cout << "\n";
+  PrintTasks(r);
+  return r["state"] == "failed" ? 1 : 0;
+}
+
+int RunList(const ApiClient& api, const std::string& pipeline, const std::string& state) {
+  std::string path = "/api/v1/runs?pipeline=" + UrlEncode(pipeline) + "&state=" + UrlEncode(state);
+  auto list = api.Get(path);
+  if (!list.ok()) return Fail(list.status());
+  TextTable table({"ID", "PIPELINE", "STATE", "CREATED", "FINISHED"});
+  for (const auto& r : (*list)["runs"]) {
+    table.Add({r["id"], r["pipeline"].get<std::string>() + " v" +
+               std::to_string(r["pipeline_version"].get<int>()), r["state"],
+               FormatTime(r["created_ms"]), FormatTime(r["finished_ms"])});
+  }
+  table.Print(std::cout);
+  return 0;
+}
+
+int RunCancel(const ApiClient& api, const std::string& id) {
+  auto run = api.Post("/api/v1/runs/" + id + "/cancel", "");
+  if (!run.ok()) return Fail(run.status());
+  std::cout << "run " << id << " " << (*run)["state"].get<std::string>() << "\n";
+  return 0;
+}
+
+}  // namespace tandem::cli

@@ -1,0 +1,126 @@
+#include "data/csv_records.h"
+
+#include <cmath>
+
+#include "data/table.h"
+
+namespace tandem::data {
+
+bool IsMissingText(const std::string& field) {
+  static const char* const kMissing[] = {"", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"};
+  for (const char* m : kMissing) {
+    if (field == m) return true;
+  }
+  return false;
+}
+
+Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::vector<CsvRecord> records;
+  size_t line = 1;
+  size_t i = 0;
+  const size_t n = text.size();
+  while (i < n) {
+    CsvRecord rec;
+    rec.line = line;
+    std::string field;
+    bool record_done = false;
+    bool blank = true;  // nothing but a line break so far
+    while (!record_done) {
+      if (i < n && text[i] == '"') {
+        blank = false;
+        size_t quote_line = line;
+        ++i;
+        for (;;) {
+          if (i >= n) {
+            return InvalidArgument("line " + std::to_string(quote_line) +
+                                   ": quoted field is not closed");
+          }
+          char c = text[i++];
+          if (c == '"') {
+            if (i < n && text[i] == '"') {
+              field += '"';
+              ++i;
+              continue;
+            }
+            break;
+          }
+          if (c == '\n') ++line;
+          field += c;
+        }
+        if (i < n && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+          return InvalidArgument("line " + std::to_string(line) +
+                                 ": unexpected text after a closing quote");
+        }
+      } else {
+        while (i < n && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+          blank = false;
+          if (text[i] == '"') {
+            return InvalidArgument("line " + std::to_string(line) +
+                                   ": a quote inside an unquoted field (quote the whole field)");
+          }
+          field += text[i++];
+        }
+      }
+      // Here i is at ',', a line break or the end.
+      if (i < n && text[i] == ',') {
+        blank = false;
+        rec.fields.push_back(std::move(field));
+        field.clear();
+        ++i;
+        continue;
+      }
+      rec.fields.push_back(std::move(field));
+      field.clear();
+      if (i < n && text[i] == '\r') ++i;
+      if (i < n && text[i] == '\n') ++i;
+      ++line;
+      record_done = true;
+    }
+    if (!blank) records.push_back(std::move(rec));
+  }
+  return records;
+}
+
+
+Result<Table> TableFromRecords(const std::vector<std::string>& names,
+                               const std::vector<CsvRecord>& records, size_t first) {
+  const size_t width = names.size();
+  for (size_t r = first; r < records.size(); ++r) {
+    if (records[r].fields.size() != width) {
+      return InvalidArgument("line " + std::to_string(records[r].line) + ": expected " +
+                             std::to_string(width) + " fields, got " +
+                             std::to_string(records[r].fields.size()));
+    }
+  }
+  Table table;
+  table.rows = records.size() > first ? records.size() - first : 0;
+  for (size_t c = 0; c < width; ++c) {
+    std::vector<double> numbers;
+    numbers.reserve(table.rows);
+    bool numeric = true;
+    for (size_t r = first; r < records.size() && numeric; ++r) {
+      const std::string& f = records[r].fields[c];
+      double v = NAN;
+      if (!IsMissingText(f) && !ParseNumber(f, &v)) numeric = false;
+      numbers.push_back(v);
+    }
+    if (numeric) {
+      table.columns.push_back(Column::Numbers(names[c], std::move(numbers)));
+      continue;
+    }
+    std::vector<std::string> strings;
+    std::vector<uint8_t> missing;
+    strings.reserve(table.rows);
+    for (size_t r = first; r < records.size(); ++r) {
+      const std::string& f = records[r].fields[c];
+      bool m = IsMissingText(f);
+      strings.push_back(m ? std::string() : f);
+      missing.push_back(m ? 1 : 0);
+    }
+    table.columns.push_back(Column::Strings(names[c], std::move(strings), std::move(missing)));
+  }
+  return table;
+}
+
+}  // namespace tandem::data

@@ -1,0 +1,34 @@
+#pragma once
+// Private to the data module: splits CSV text (RFC 4180) into records of fields.
+// Knows nothing of headers or types; csv_reader.cc and sklearn_format.cc build on it.
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace tandem::data {
+
+struct CsvRecord {
+  size_t line = 0;                  // 1-based line where the record starts
+  std::vector<std::string> fields;  // quotes removed, doubled quotes undone
+};
+
+// Quoted fields may hold commas, doubled quotes and line breaks; records end at LF or
+// CRLF; a UTF-8 byte-order mark is dropped; blank lines are skipped. Errors name the
+// line: an unterminated quote, or text after a closing quote ("line 4: ...").
+Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text);
+
+// True for the texts that mean "no value": "", NA, N/A, NaN, nan, null, NULL, None.
+bool IsMissingText(const std::string& field);
+
+struct Table;
+
+// Builds a table from `names` and the records from index `first` on: every record must
+// have names.size() fields ("line 17: expected 31 fields, got 30"). A column is a
+// number column when every non-missing field parses as a number, else a string column.
+Result<Table> TableFromRecords(const std::vector<std::string>& names,
+                               const std::vector<CsvRecord>& records, size_t first);
+
+}  // namespace tandem::data

@@ -1,0 +1,133 @@
+#include "data/csv.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+namespace tandem::data {
+namespace {
+
+Table Read(const std::string& text, const std::string& format = "csv") {
+  auto t = ReadCsvText(text, {format});
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return t.ok() ? *t : Table{};
+}
+
+TEST(CsvTest, QuotedFieldsWithCommasQuotesAndLineBreaks) {
+  Table t = Read("name,note\r\n\"Smith, J\",\"said \"\"hi\"\"\"\r\nbob,\"two\nlines\"\r\n");
+  ASSERT_EQ(t.rows, 2u);
+  ASSERT_EQ(t.columns.size(), 2u);
+  EXPECT_EQ(t.columns[0].strings[0], "Smith, J");
+  EXPECT_EQ(t.columns[1].strings[0], "said \"hi\"");
+  EXPECT_EQ(t.columns[1].strings[1], "two\nlines");
+}
+
+TEST(CsvTest, WrongFieldCountNamesThePhysicalLine) {
+  // The quoted line break makes the bad record start on line 4.
+  auto t = ReadCsvText("a,b\n1,\"x\ny\"\n2,3\n4\n", {"csv"});
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(), "line 5: expected 2 fields, got 1");
+}
+
+TEST(CsvTest, UnclosedQuoteAndStrayQuoteAreErrors) {
+  auto a = ReadCsvText("a\n\"open\n", {"csv"});
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.status().message().find("line 2: quoted field is not closed"), std::string::npos);
+  auto b = ReadCsvText("a,b\n\"x\"y,1\n", {"csv"});
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.status().message().find("line 2"), std::string::npos);
+}
+
+TEST(CsvTest, EmptyTextIsAnError) {
+  EXPECT_FALSE(ReadCsvText("", {"csv"}).ok());
+  EXPECT_FALSE(ReadCsvText("\n\n", {"auto"}).ok());
+  EXPECT_EQ(ReadCsvText("", {"csv"}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(CsvTest, HeaderOnlyGivesZeroRows) {
+  Table t = Read("a,b\n");
+  EXPECT_EQ(t.rows, 0u);
+  EXPECT_EQ(t.columns.size(), 2u);
+}
+
+TEST(CsvTest, MissingValuesAndTypeInference) {
+  Table t = Read("x,y,z,w\n1,a,,NA\n2.5,NA,3,N/A\nNaN,c,null,None\n");
+  ASSERT_EQ(t.columns.size(), 4u);
+  EXPECT_EQ(t.columns[0].type, ColumnType::kNumber);
+  EXPECT_TRUE(std::isnan(t.columns[0].numbers[2]));
+  EXPECT_EQ(t.columns[0].MissingCount(), 1u);
+  EXPECT_EQ(t.columns[1].type, ColumnType::kString);
+  EXPECT_TRUE(t.columns[1].IsMissing(1));
+  EXPECT_EQ(t.columns[1].MissingCount(), 1u);
+  EXPECT_EQ(t.columns[2].type, ColumnType::kNumber);
+  EXPECT_EQ(t.columns[2].MissingCount(), 2u);
+  EXPECT_EQ(t.columns[3].type, ColumnType::kNumber);  // all missing: nothing says text
+  EXPECT_EQ(t.columns[3].MissingCount(), 3u);
+}
+
+TEST(CsvTest, NumbersParseStrictly) {
+  Table t = Read("a,b,c\n1e3, 2 ,+4\n-0.5,2x,7\n");
+  EXPECT_EQ(t.columns[0].type, ColumnType::kNumber);
+  EXPECT_EQ(t.columns[0].numbers[0], 1000);
+  EXPECT_EQ(t.columns[1].type, ColumnType::kString);
+  EXPECT_EQ(t.columns[2].numbers[0], 4);
+}
+
+TEST(CsvTest, HeaderNamesEmptyBecomePositionalDuplicatesFail) {
+  Table t = Read(",b\n1,2\n");
+  EXPECT_EQ(t.columns[0].name, "column_1");
+  auto d = ReadCsvText("a,a\n1,2\n", {"csv"});
+  ASSERT_FALSE(d.ok());
+  EXPECT_EQ(d.status().message(), "line 1: duplicate column name 'a'");
+}
+
+TEST(CsvTest, WriteThenReadGivesTheSameTable) {
+  Table t;
+  t.rows = 3;
+  t.columns.push_back(Column::Numbers("x", {0.1, 1e300, NAN}));
+  t.columns.push_back(Column::Numbers("third", {1.0 / 3, -2, 123456789.125}));
+  t.columns.push_back(Column::Strings("s, \"q\"", {"a,b", " pad ", ""}, {0, 0, 1}));
+  t.columns.push_back(Column::Strings("multi", {"l1\nl2", "x\"y", "plain"}));
+  auto path = std::filesystem::temp_directory_path() / "tandem-csv-roundtrip.csv";
+  ASSERT_TRUE(WriteCsv(t, path.string()).ok());
+  auto back = ReadCsvFile(path.string(), {"csv"});
+  std::filesystem::remove(path);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->rows, 3u);
+  ASSERT_EQ(back->columns.size(), 4u);
+  for (size_t c = 0; c < 4; ++c) {
+    EXPECT_EQ(back->columns[c].name, t.columns[c].name);
+    EXPECT_EQ(back->columns[c].type, t.columns[c].type);
+    for (size_t r = 0; r < 3; ++r) {
+      EXPECT_EQ(back->columns[c].IsMissing(r), t.columns[c].IsMissing(r));
+      EXPECT_EQ(back->columns[c].Text(r), t.columns[c].Text(r)) << c << "," << r;
+    }
+  }
+  EXPECT_EQ(back->columns[1].numbers[0], 1.0 / 3);  // bit-exact round trip
+}
+
+TEST(CsvTest, SingleColumnMissingValueSurvivesWriting) {
+  Table t;
+  t.rows = 2;
+  t.columns.push_back(Column::Numbers("x", {NAN, 2}));
+  auto back = ReadCsvText(FormatCsv(t), {"csv"});
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->rows, 2u);
+}
+
+TEST(CsvTest, FileErrorsNameThePath) {
+  auto t = ReadCsvFile("/nonexistent/x.csv");
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(t.status().message().find("/nonexistent/x.csv"), std::string::npos);
+}
+
+TEST(CsvTest, UnknownFormatIsAnError) {
+  auto t = ReadCsvText("a\n1\n", {"tsv"});
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("format"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tandem::data

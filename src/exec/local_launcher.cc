@@ -1,0 +1,118 @@
+#include "exec/local_launcher.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "exec/proc_stat.h"
+#include "exec/spawn.h"
+
+namespace tandem::exec {
+namespace {
+
+// Enough to answer repeated Polls for every recent process; the oldest are forgotten
+// (a forgotten child of ours then reads like an adopted one: code -1).
+constexpr size_t kMaxRemembered = 4096;
+
+ExitInfo FromWaitStatus(int status) {
+  ExitInfo info;
+  if (WIFSIGNALED(status)) {
+    info.signaled = true;
+    info.signal = WTERMSIG(status);
+  } else {
+    info.code = WEXITSTATUS(status);
+  }
+  return info;
+}
+
+ExitInfo Unknown() {
+  ExitInfo info;
+  info.code = -1;
+  return info;
+}
+
+}  // namespace
+
+Result<ProcessHandle> LocalLauncher::Start(const ProcessSpec& spec) {
+  // No lock while forking: a slow fork must not stall Polls from other threads.
+  ASSIGN_OR_RETURN(int pid, Spawn(spec));
+  auto ticks = ProcessStartTicks(pid);
+  if (!ticks.ok()) {
+    // Unreachable in practice (an unreaped child keeps its /proc entry); leave nothing.
+    ::kill(-pid, SIGKILL);
+    int status;
+    ::waitpid(pid, &status, 0);
+    return ticks.status().WithContext("cannot identify '" + spec.argv[0] + "'");
+  }
+  ProcessHandle handle{pid, *ticks};
+  std::lock_guard<std::mutex> lock(mu_);
+  children_[pid] = handle.start_ticks;
+  return handle;
+}
+
+std::optional<ExitInfo> LocalLauncher::Poll(const ProcessHandle& handle) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Key key{handle.pid, handle.start_ticks};
+  if (auto it = exited_.find(key); it != exited_.end()) return it->second;
+
+  auto child = children_.find(handle.pid);
+  if (child != children_.end() && child->second == handle.start_ticks) {
+    int status = 0;
+    pid_t r;
+    do {
+      r = ::waitpid(handle.pid, &status, WNOHANG);
+    } while (r < 0 && errno == EINTR);
+    if (r == 0) return std::nullopt;
+    children_.erase(child);
+    // r < 0: someone else reaped it (SIGCHLD ignored); the status is lost.
+    ExitInfo info = r == handle.pid ? FromWaitStatus(status) : Unknown();
+    Remember(key, info);
+    return info;
+  }
+
+  // Not ours (adopted after a restart): all we can know is whether it still exists.
+  auto stat = ReadProcStat(handle.pid);
+  if (stat.ok() && stat->start_ticks == handle.start_ticks && stat->state != 'Z') {
+    return std::nullopt;
+  }
+  Remember(key, Unknown());
+  return Unknown();
+}
+
+void LocalLauncher::Remember(const Key& key, const ExitInfo& info) {
+  if (!exited_.emplace(key, info).second) return;
+  exited_order_.push_back(key);
+  if (exited_order_.size() > kMaxRemembered) {
+    exited_.erase(exited_order_.front());
+    exited_order_.pop_front();
+  }
+}
+
+Status LocalLauncher::Kill(const ProcessHandle& handle, int signal) {
+  // pid 0 and 1 would make kill(-pid) hit our own group or every process.
+  if (handle.pid <= 1) {
+    return InvalidArgument("cannot signal process " + std::to_string(handle.pid));
+  }
+  auto stat = ReadProcStat(handle.pid);
+  if (stat.ok() && stat->start_ticks != handle.start_ticks) {
+    // The pid is another process's now. The kernel keeps a pid unused while it still
+    // names a process group, so the old group is gone entirely: nothing to signal.
+    return Status::Ok();
+  }
+  // The leader may be gone while its group lives on (children it left behind): signal
+  // the group whenever the pid is not someone else's.
+  if (::kill(-handle.pid, signal) != 0 && errno != ESRCH) {
+    return Internal("cannot send signal " + std::to_string(signal) + " to process group " +
+                    std::to_string(handle.pid) + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
+bool LocalLauncher::Alive(const ProcessHandle& handle) {
+  auto stat = ReadProcStat(handle.pid);
+  return stat.ok() && stat->start_ticks == handle.start_ticks && stat->state != 'Z';
+}
+
+}  // namespace tandem::exec

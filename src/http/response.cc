@@ -1,0 +1,23 @@
+// The two response builders every handler uses.
+#include "http/http.h"
+
+namespace tandem::http {
+
+Response ErrorResponse(const Status& status) {
+  // An ok Status here is a caller bug; answering 500 beats a 200 with an "error" key.
+  int code = status.ok() ? 500 : HttpStatusFor(status.code());
+  return JsonResponse({{"error", status.ok() ? "error response built from an ok status"
+                                             : status.message()}},
+                      code);
+}
+
+Response JsonResponse(const Json& body, int status) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/json";
+  // `replace` keeps invalid UTF-8 from a handler (e.g. a file name) from throwing here.
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return r;
+}
+
+}  // namespace tandem::http

@@ -1,0 +1,159 @@
+#include "operators/builtin/metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace tandem::operators::builtin {
+namespace {
+
+Json NumberOrNull(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+struct PrecisionRecallF1 {
+  double precision = 0, recall = 0, f1 = 0;
+};
+
+PrecisionRecallF1 ForClass(const std::vector<std::vector<int64_t>>& confusion, size_t c) {
+  int64_t tp = confusion[c][c];
+  int64_t predicted = 0, actual = 0;
+  for (size_t i = 0; i < confusion.size(); ++i) {
+    predicted += confusion[i][c];
+    actual += confusion[c][i];
+  }
+  PrecisionRecallF1 out;
+  out.precision = predicted ? static_cast<double>(tp) / predicted : 0.0;
+  out.recall = actual ? static_cast<double>(tp) / actual : 0.0;
+  double sum = out.precision + out.recall;
+  out.f1 = sum > 0 ? 2 * out.precision * out.recall / sum : 0.0;
+  return out;
+}
+
+}  // namespace
+
+double RocAuc(const std::vector<uint8_t>& positive, const std::vector<double>& score) {
+  const size_t n = score.size();
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return score[a] < score[b]; });
+  double positive_rank_sum = 0;
+  size_t n_pos = 0;
+  for (size_t i = 0; i < n;) {
+    size_t j = i;
+    while (j < n && score[order[j]] == score[order[i]]) ++j;
+    double mid_rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2;  // ranks i+1..j
+    for (size_t t = i; t < j; ++t) {
+      if (positive[order[t]]) {
+        positive_rank_sum += mid_rank;
+        ++n_pos;
+      }
+    }
+    i = j;
+  }
+  const size_t n_neg = n - n_pos;
+  if (n_pos == 0 || n_neg == 0) return NAN;
+  double u = positive_rank_sum - static_cast<double>(n_pos) * (n_pos + 1) / 2;
+  return u / (static_cast<double>(n_pos) * n_neg);
+}
+
+std::vector<int> ArgMax(const std::vector<double>& probabilities, size_t k) {
+  std::vector<int> out;
+  for (size_t r = 0; r + k <= probabilities.size() && k > 0; r += k) {
+    auto first = probabilities.begin() + static_cast<std::ptrdiff_t>(r);
+    out.push_back(static_cast<int>(std::max_element(first, first + static_cast<std::ptrdiff_t>(k)) - first));
+  }
+  return out;
+}
+
+Result<Json> ClassificationMetrics(const std::vector<int>& truth,
+                                   const std::vector<double>& probabilities,
+                                   const std::vector<std::string>& classes) {
+  const size_t n = truth.size(), k = classes.size();
+  if (k < 2) return InvalidArgument("metrics need at least 2 classes");
+  if (n == 0) return InvalidArgument("metrics need at least one row");
+  if (probabilities.size() != n * k) {
+    return InvalidArgument("have " + std::to_string(probabilities.size()) +
+                           " probabilities for " + std::to_string(n) + " rows of " +
+                           std::to_string(k) + " classes");
+  }
+  for (int t : truth) {
+    if (t < 0 || static_cast<size_t>(t) >= k) {
+      return InvalidArgument("class index " + std::to_string(t) + " is out of range");
+    }
+  }
+  std::vector<int> predicted = ArgMax(probabilities, k);
+  std::vector<std::vector<int64_t>> confusion(k, std::vector<int64_t>(k, 0));
+  size_t correct = 0;
+  double log_loss = 0;
+  for (size_t r = 0; r < n; ++r) {
+    confusion[truth[r]][predicted[r]]++;
+    correct += truth[r] == predicted[r] ? 1 : 0;
+    double p = std::clamp(probabilities[r * k + truth[r]], 1e-15, 1 - 1e-15);
+    log_loss -= std::log(p);
+  }
+  PrecisionRecallF1 prf;
+  double auc = NAN;
+  if (k == 2) {
+    prf = ForClass(confusion, 1);
+    std::vector<uint8_t> pos(n);
+    std::vector<double> score(n);
+    for (size_t r = 0; r < n; ++r) {
+      pos[r] = truth[r] == 1;
+      score[r] = probabilities[r * k + 1];
+    }
+    auc = RocAuc(pos, score);
+  } else {
+    double auc_sum = 0;
+    size_t auc_count = 0;
+    for (size_t c = 0; c < k; ++c) {
+      PrecisionRecallF1 one = ForClass(confusion, c);
+      prf.precision += one.precision / k;
+      prf.recall += one.recall / k;
+      prf.f1 += one.f1 / k;
+      std::vector<uint8_t> pos(n);
+      std::vector<double> score(n);
+      for (size_t r = 0; r < n; ++r) {
+        pos[r] = static_cast<size_t>(truth[r]) == c;
+        score[r] = probabilities[r * k + c];
+      }
+      double a = RocAuc(pos, score);
+      if (std::isfinite(a)) {
+        auc_sum += a;
+        ++auc_count;
+      }
+    }
+    if (auc_count) auc = auc_sum / auc_count;
+  }
+  return Json{{"accuracy", static_cast<double>(correct) / n},
+              {"precision", prf.precision},
+              {"recall", prf.recall},
+              {"f1", prf.f1},
+              {"roc_auc", NumberOrNull(auc)},
+              {"log_loss", log_loss / n},
+              {"confusion_matrix", {{"classes", classes}, {"matrix", confusion}}},
+              {"n", n}};
+}
+
+Result<Json> RegressionMetrics(const std::vector<double>& truth,
+                               const std::vector<double>& predicted) {
+  const size_t n = truth.size();
+  if (n == 0) return InvalidArgument("metrics need at least one row");
+  if (predicted.size() != n) {
+    return InvalidArgument("have " + std::to_string(predicted.size()) + " predictions for " +
+                           std::to_string(n) + " rows");
+  }
+  double mean = std::accumulate(truth.begin(), truth.end(), 0.0) / n;
+  double ss_res = 0, ss_tot = 0, abs_sum = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double e = truth[i] - predicted[i];
+    ss_res += e * e;
+    abs_sum += std::fabs(e);
+    ss_tot += (truth[i] - mean) * (truth[i] - mean);
+  }
+  double r2 = ss_tot > 0 ? 1 - ss_res / ss_tot : NAN;
+  return Json{{"rmse", std::sqrt(ss_res / n)},
+              {"mae", abs_sum / n},
+              {"r2", NumberOrNull(r2)},
+              {"n", n}};
+}
+
+}  // namespace tandem::operators::builtin

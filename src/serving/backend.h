@@ -1,0 +1,38 @@
+#pragma once
+// The plug-in boundary of serving (Triton's model): a backend receives the decoded
+// input tensors of one batch and computes the output tensors. The protocol codec,
+// routing, and batching live outside backends, written once.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+#include "serving/tensor.h"
+
+namespace tandem::serving {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // Computes the outputs for `inputs` (already well-formed tensors: data size matches
+  // shape). A request the model cannot take (wrong count, shape or datatype) is
+  // kInvalidArgument with a message for the client; anything else is kInternal.
+  // Thread-safe: called concurrently from the server's threads.
+  virtual Result<std::vector<Tensor>> Infer(const std::vector<Tensor>& inputs) = 0;
+
+  // The model's part of the KServe model metadata:
+  //   {"platform", "inputs": [{name, datatype, shape}], "outputs": [...], "parameters": {...}}
+  // (-1 marks a variable dimension). The replica adds "name" and "versions".
+  virtual Json Metadata() const = 0;
+};
+
+// Builds the backend named by meta["format"] ("xgboost"; the only one so far) over
+// the model file. `meta` is the model artifact's meta written by the training
+// operator. kInvalidArgument for an unknown format or a meta the backend cannot use;
+// the loader's own error (kInternal, naming the file) for an unreadable model.
+Result<std::unique_ptr<Backend>> LoadBackend(const std::string& model_path, const Json& meta,
+                                             int threads);
+
+}  // namespace tandem::serving

@@ -1,0 +1,105 @@
+#include "serving/replica_app.h"
+
+#include <algorithm>
+
+#include "core/fs.h"
+#include "serving/v2_codec.h"
+
+namespace tandem::serving {
+namespace {
+
+http::Response Reply(const Json& body, int status = 200) {
+  http::Response r;
+  r.status = status;
+  r.body = DumpJson(body);
+  return r;
+}
+
+http::Response Error(const Status& st) {
+  return Reply({{"error", st.message()}}, HttpStatusFor(st.code()));
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ReplicaApp>> ReplicaApp::Create(const ReplicaOptions& options) {
+  ASSIGN_OR_RETURN(std::string text, ReadFile(options.meta_path));
+  ASSIGN_OR_RETURN(Json meta, ParseJson(text, "meta file '" + options.meta_path + "'"));
+  // One model thread per prediction: concurrency comes from the HTTP threads.
+  ASSIGN_OR_RETURN(auto backend, LoadBackend(options.model_path, meta, 1));
+  return std::make_unique<ReplicaApp>(options.name, options.version, std::move(backend));
+}
+
+ReplicaApp::ReplicaApp(std::string name, int version, std::unique_ptr<Backend> backend)
+    : name_(std::move(name)), version_(version), backend_(std::move(backend)) {
+  metadata_ = backend_->Metadata();
+  metadata_["name"] = name_;
+  metadata_["versions"] = Json::array({std::to_string(version_)});
+}
+
+Status ReplicaApp::CheckTarget(const http::Request& req) const {
+  const std::string& model = req.params.at("model");
+  if (model != name_) return NotFound("unknown model '" + model + "'");
+  auto v = req.params.find("version");
+  if (v != req.params.end() && v->second != std::to_string(version_)) {
+    return NotFound("model '" + name_ + "' has no version '" + v->second +
+                    "' (this replica serves version " + std::to_string(version_) + ")");
+  }
+  return Status::Ok();
+}
+
+http::Response ReplicaApp::Infer(const http::Request& req) {
+  if (Status st = CheckTarget(req); !st.ok()) return Error(st);
+  auto decoded = DecodeInferRequest(req.body);
+  if (!decoded.ok()) return Error(decoded.status());
+  InferRequest& request = *decoded;
+
+  // Refuse unknown requested outputs before spending time on the model.
+  const Json& outputs = metadata_["outputs"];
+  for (size_t i = 0; i < request.outputs.size(); ++i) {
+    const std::string& want = request.outputs[i];
+    bool known = std::any_of(outputs.begin(), outputs.end(),
+                             [&](const Json& o) { return o["name"] == want; });
+    if (!known) {
+      std::string names;
+      for (const auto& o : outputs) names += (names.empty() ? "" : ", ") + o["name"].get<std::string>();
+      return Error(InvalidArgument("outputs[" + std::to_string(i) + "].name: unknown output '" +
+                                   want + "' (available: " + names + ")"));
+    }
+  }
+  auto result = backend_->Infer(request.inputs);
+  if (!result.ok()) return Error(result.status());
+  std::vector<Tensor> out = std::move(result).value();
+  if (!request.outputs.empty()) {
+    std::erase_if(out, [&](const Tensor& t) {
+      return std::find(request.outputs.begin(), request.outputs.end(), t.name) ==
+             request.outputs.end();
+    });
+  }
+  http::Response r;
+  r.body = EncodeInferResponse(name_, std::to_string(version_), request.id, out);
+  return r;
+}
+
+void ReplicaApp::Register(http::Server& server) {
+  server.Route("GET", "/v2/health/live",
+               [](const http::Request&) { return Reply({{"live", true}}); });
+  server.Route("GET", "/v2/health/ready",
+               [](const http::Request&) { return Reply({{"ready", true}}); });
+  server.Route("GET", "/v2", [](const http::Request&) {
+    return Reply({{"name", "tandem"}, {"version", "0.1.0"}, {"extensions", Json::array()}});
+  });
+  for (const std::string prefix : {"/v2/models/{model}", "/v2/models/{model}/versions/{version}"}) {
+    server.Route("GET", prefix, [this](const http::Request& req) {
+      if (Status st = CheckTarget(req); !st.ok()) return Error(st);
+      return Reply(metadata_);
+    });
+    server.Route("GET", prefix + "/ready", [this](const http::Request& req) {
+      if (Status st = CheckTarget(req); !st.ok()) return Error(st);
+      return Reply({{"name", name_}, {"ready", true}});
+    });
+    server.Route("POST", prefix + "/infer",
+                 [this](const http::Request& req) { return Infer(req); });
+  }
+}
+
+}  // namespace tandem::serving

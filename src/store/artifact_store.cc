@@ -1,0 +1,177 @@
+// Content-addressed files: copy in while hashing, fsync, rename into place. The rename
+// makes a file appear whole or not at all, and the same content lands on the same name,
+// so storing twice (even concurrently) leaves one file.
+#include "store/artifact_store.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+namespace tandem::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Errno() { return std::strerror(errno); }
+
+bool IsDigest(const std::string& s) {
+  if (s.size() != 64) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+fs::path ContentPath(const fs::path& root, const std::string& digest) {
+  return root / "sha256" / digest.substr(0, 2) / digest;
+}
+
+// fsync on the folder makes a rename into it durable.
+void SyncDir(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+// A temp file under the artifact root that hashes what is written to it. Removed on
+// destruction unless Commit() moved it into place.
+class HashingTemp {
+ public:
+  ~HashingTemp() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!path_.empty()) ::unlink(path_.c_str());
+  }
+
+  Status Open(const fs::path& root) {
+    std::error_code ec;
+    fs::create_directories(root, ec);
+    if (ec) return IoError("cannot create '" + root.string() + "': " + ec.message());
+    std::string tmpl = (root / "tmp-XXXXXX").string();
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    fd_ = ::mkostemp(buf.data(), O_CLOEXEC);
+    if (fd_ < 0) return IoError("cannot create a temp file in '" + root.string() + "': " + Errno());
+    path_ = buf.data();
+    if (ctx_ == nullptr || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1) {
+      return Internal("cannot start a SHA-256 digest");
+    }
+    return Status::Ok();
+  }
+
+  Status Write(const char* data, size_t n) {
+    EVP_DigestUpdate(ctx_.get(), data, n);
+    size_ += static_cast<int64_t>(n);
+    while (n > 0) {
+      ssize_t w = ::write(fd_, data, n);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return IoError("cannot write '" + path_ + "': " + Errno());
+      }
+      data += w;
+      n -= static_cast<size_t>(w);
+    }
+    return Status::Ok();
+  }
+
+  // Flushes, names the content, and moves it to its content path under root.
+  Result<std::string> Commit(const fs::path& root) {
+    if (::fsync(fd_) != 0) return IoError("cannot flush '" + path_ + "': " + Errno());
+    int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0) return IoError("cannot close '" + path_ + "': " + Errno());
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx_.get(), md, &len);
+    static const char kHex[] = "0123456789abcdef";
+    std::string digest;
+    for (unsigned int i = 0; i < len; ++i) {
+      digest += kHex[md[i] >> 4];
+      digest += kHex[md[i] & 15];
+    }
+    fs::path dest = ContentPath(root, digest);
+    std::error_code ec;
+    fs::create_directories(dest.parent_path(), ec);
+    if (ec) return IoError("cannot create '" + dest.parent_path().string() + "': " + ec.message());
+    if (fs::exists(dest, ec)) return digest;  // already stored; the destructor drops ours
+    if (::rename(path_.c_str(), dest.c_str()) != 0) {
+      return IoError("cannot move artifact into '" + dest.string() + "': " + Errno());
+    }
+    path_.clear();
+    SyncDir(dest.parent_path());
+    return digest;
+  }
+
+  int64_t size() const { return size_; }
+
+ private:
+  int fd_ = -1;
+  std::string path_;
+  int64_t size_ = 0;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx_{EVP_MD_CTX_new(),
+                                                               &EVP_MD_CTX_free};
+};
+
+}  // namespace
+
+ArtifactStore::ArtifactStore(std::filesystem::path data_dir, Store& store)
+    : root_(std::move(data_dir) / "artifacts"), store_(store) {}
+
+Result<ArtifactRecord> ArtifactStore::PutFile(const std::filesystem::path& src,
+                                              const std::string& kind, const Json& meta) {
+  int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) {
+    Status st(errno == ENOENT ? StatusCode::kNotFound : StatusCode::kIoError,
+              "cannot open '" + src.string() + "': " + Errno());
+    return st;
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } close_in{in};
+  HashingTemp tmp;
+  RETURN_IF_ERROR(tmp.Open(root_));
+  std::vector<char> buf(1 << 16);
+  while (true) {
+    ssize_t n = ::read(in, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return IoError("cannot read '" + src.string() + "': " + Errno());
+    }
+    if (n == 0) break;
+    RETURN_IF_ERROR(tmp.Write(buf.data(), static_cast<size_t>(n)));
+  }
+  ASSIGN_OR_RETURN(std::string digest, tmp.Commit(root_));
+  ArtifactRecord row{digest, tmp.size(), kind, meta, 0};
+  RETURN_IF_ERROR(store_.PutArtifact(row));
+  return store_.GetArtifact(digest);
+}
+
+Result<ArtifactRecord> ArtifactStore::PutBytes(std::string_view bytes, const std::string& kind,
+                                               const Json& meta) {
+  HashingTemp tmp;
+  RETURN_IF_ERROR(tmp.Open(root_));
+  RETURN_IF_ERROR(tmp.Write(bytes.data(), bytes.size()));
+  ASSIGN_OR_RETURN(std::string digest, tmp.Commit(root_));
+  ArtifactRecord row{digest, tmp.size(), kind, meta, 0};
+  RETURN_IF_ERROR(store_.PutArtifact(row));
+  return store_.GetArtifact(digest);
+}
+
+Result<std::filesystem::path> ArtifactStore::PathOf(const std::string& digest) const {
+  if (!IsDigest(digest)) {
+    return InvalidArgument("artifact digest '" + digest.substr(0, 80) +
+                           "' is not 64 lowercase hex characters");
+  }
+  fs::path path = ContentPath(root_, digest);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return NotFound("artifact '" + digest + "' not found");
+  return path;
+}
+
+}  // namespace tandem::store

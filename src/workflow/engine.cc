@@ -1,0 +1,355 @@
+// The engine's loop: start ready tasks, watch running ones, finish runs.
+// Submit, Cancel and Recover live in engine_submit.cc.
+#include "workflow/engine.h"
+
+#include <signal.h>
+
+#include <algorithm>
+
+#include "core/log.h"
+#include "workflow/engine_running.h"
+#include "workflow/engine_state.h"
+#include "workflow/registration.h"
+#include "workflow/task_launch.h"
+#include "workflow/task_logs.h"
+#include "workflow/task_outputs.h"
+
+namespace tandem::workflow {
+
+namespace fs = std::filesystem;
+using store::state::IsTerminal;
+namespace st = store::state;
+
+Engine::Engine(EngineOptions options, store::Store& store, store::ArtifactStore& artifacts,
+               const operators::Catalog& catalog, Launcher& launcher, Clock& clock)
+    : options_(std::move(options)), store_(store), artifacts_(artifacts), catalog_(catalog),
+      launcher_(launcher), clock_(clock) {
+  // task.json carries absolute paths: the operator runs with its own cwd.
+  std::error_code ec;
+  fs::path abs = fs::absolute(options_.data_dir, ec);
+  if (!ec) options_.data_dir = abs.lexically_normal().string();
+  if (options_.max_parallel < 1) options_.max_parallel = 1;
+  if (options_.poll_interval_ms < 1) options_.poll_interval_ms = 1;
+}
+
+Engine::~Engine() { Stop(); }
+
+Status Engine::Start() {
+  if (thread_.joinable()) return FailedPrecondition("the engine is already started");
+  RETURN_IF_ERROR(Recover());
+  {
+    std::lock_guard<std::mutex> lock(loop_mu_);
+    stop_ = false;
+  }
+  thread_ = std::thread([this] { Loop(); });
+  return Status::Ok();
+}
+
+void Engine::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(loop_mu_);
+    stop_ = true;
+  }
+  loop_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Engine::Loop() {
+  while (true) {
+    Tick();
+    // A condition variable rather than Clock::SleepMs so Stop() wakes the loop at once.
+    std::unique_lock<std::mutex> lock(loop_mu_);
+    if (loop_cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_interval_ms),
+                          [this] { return stop_; })) {
+      return;
+    }
+  }
+}
+
+int Engine::RunningCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return static_cast<int>(running_.size());
+}
+
+void Engine::Tick() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t i = 0; i < running_.size();) {
+    bool finished = false;
+    PollRunning(*running_[i], &finished);
+    if (finished) {
+      running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
+  FinishRuns();
+  StartReadyTasks();
+}
+
+void Engine::PollRunning(Running& r, bool* finished) {
+  if (r.cancelled) {
+    // The run is gone from memory; only the process is left to end.
+    if (launcher_.Poll(r.handle).has_value() || !launcher_.Alive(r.handle)) {
+      *finished = true;
+      return;
+    }
+    if (!r.sigkill_sent && clock_.NowMs() >= r.kill_at_ms) {
+      Status st = launcher_.Kill(r.handle, SIGKILL);
+      if (!st.ok()) spdlog::warn("task {}: SIGKILL: {}", r.task_id, st.ToString());
+      r.sigkill_sent = true;
+    }
+    return;
+  }
+  auto it = runs_.find(r.run_id);
+  if (it == runs_.end()) {  // cannot happen: a run leaves memory only once its tasks end
+    *finished = true;
+    return;
+  }
+  RunState& run = *it->second;
+  TaskState& task = run.tasks[r.task];
+  // Progress before the exit check, so the last lines of a finished task count too.
+  double fraction = task.rec.progress;
+  std::string message = task.rec.message;
+  r.stdout_follower.Follow(r.task_dir / "stdout.log", [&](const std::string& line) {
+    double f;
+    std::string m;
+    if (operators::ParseProgressLine(line, &f, &m)) {
+      fraction = f;
+      message = m;
+    }
+  });
+  std::optional<ExitInfo> exit = launcher_.Poll(r.handle);
+  if (!exit && (fraction != task.rec.progress || message != task.rec.message)) {
+    store::TaskRecord next = task.rec;
+    next.progress = fraction;
+    next.message = message;
+    Status st = store_.UpdateTask(next);
+    if (st.ok()) {
+      task.rec = std::move(next);
+    } else {
+      spdlog::warn("task {}: recording progress: {}", task.rec.id, st.ToString());
+    }
+  }
+  if (!exit) return;
+  task.rec.progress = fraction;
+  task.rec.message = message;
+  CompleteTask(run, r, *exit);
+  *finished = true;
+}
+
+void Engine::CompleteTask(RunState& run, Running& r, const ExitInfo& exit) {
+  TaskState& task = run.tasks[r.task];
+  const bool have_outputs = fs::exists(r.task_dir / "outputs.json");
+  // An adopted process is not our child: its exit code is unknown (-1), and a valid
+  // outputs.json is the only evidence that it succeeded.
+  const bool unknown_exit = !exit.signaled && exit.code == -1;
+  if (!exit.success() && !(unknown_exit && have_outputs)) {
+    std::string error = unknown_exit ? "process ended (exit code unknown) without outputs.json"
+                                     : exit.Describe();
+    std::string last = LastNonEmptyLine(r.task_dir / "stderr.log");
+    if (!last.empty()) error += ": " + last;
+    FailTask(run, r.task, error, exit.signaled ? 128 + exit.signal : exit.code);
+    return;
+  }
+  auto collected = CollectOutputs(r.task_dir, task.def, artifacts_);
+  if (!collected.ok()) {
+    FailTask(run, r.task, collected.status().message(), exit.code);
+    return;
+  }
+  store::TaskRecord next = task.rec;
+  next.state = st::kSucceeded;
+  next.exit_code = 0;
+  next.progress = 1;
+  next.finished_ms = clock_.NowMs();
+  next.outputs = std::move(collected->outputs);
+
+  std::optional<store::ModelVersionRecord> model;
+  if (!collected->register_model.is_null()) {
+    auto v = ModelVersionFor(collected->register_model, r.inputs, LineageFor(run, r.task));
+    if (!v.ok()) {
+      FailTask(run, r.task, v.status().message(), 0);
+      return;
+    }
+    model = std::move(*v);
+  }
+  // The model version and the task's success land together or not at all: a crash
+  // never leaves a registered model whose task looks unfinished, or the reverse.
+  Status st = store_.Transaction([&]() -> Status {
+    if (model) {
+      ASSIGN_OR_RETURN(store::ModelVersionRecord created, store_.CreateModelVersion(*model));
+      next.outputs["_registered"] = {{"model", created.model_name}, {"version", created.version}};
+    }
+    return store_.UpdateTask(next);
+  });
+  if (!st.ok()) {
+    FailTask(run, r.task, "recording the outputs: " + st.message(), 0);
+    return;
+  }
+  task.rec = std::move(next);
+}
+
+void Engine::FailTask(RunState& run, size_t index, const std::string& error, int exit_code) {
+  TaskState& task = run.tasks[index];
+  store::TaskRecord next = task.rec;
+  next.state = st::kFailed;
+  next.error = error;
+  next.exit_code = exit_code;
+  next.finished_ms = clock_.NowMs();
+  Status st = store_.UpdateTask(next);
+  // The copy moves on even when the write fails: a later write of the whole record (the
+  // run's end) carries the state into the store.
+  if (!st.ok()) spdlog::error("task {}: recording failure: {}", next.id, st.ToString());
+  task.rec = std::move(next);
+}
+
+Status Engine::StartTask(RunState& run, size_t index) {
+  TaskState& task = run.tasks[index];
+  ASSIGN_OR_RETURN(auto inputs, InputsOf(run, index));
+  ASSIGN_OR_RETURN(PreparedAttempt p, PrepareAttempt(options_.data_dir, options_.builtin_runner,
+                                                     task.rec, task.def, inputs));
+  ASSIGN_OR_RETURN(ProcessHandle handle, launcher_.Start(p.process));
+
+  store::TaskRecord next = task.rec;
+  next.state = st::kRunning;
+  next.attempt = p.attempt;
+  next.task_dir = p.task_dir_rel;
+  next.pid = handle.pid;
+  next.start_ticks = handle.start_ticks;
+  next.started_ms = clock_.NowMs();
+  next.finished_ms = 0;
+  next.progress = 0;
+  next.message.clear();
+  next.error.clear();
+  next.exit_code = 0;
+  Json recorded = next.inputs.is_object() ? next.inputs : Json::object();
+  for (const auto& [port, wire] : task.wires) {
+    if (!inputs.count(port)) continue;
+    recorded[port] = {{"digest", inputs[port].digest},
+                      {"type", inputs[port].type},
+                      {"from", run.tasks[wire.producer].rec.node + "." + wire.port}};
+  }
+  next.inputs = std::move(recorded);
+  store::RunRecord run_next = run.rec;
+  const bool run_starts = run.rec.state == st::kPending;
+  if (run_starts) {
+    run_next.state = st::kRunning;
+    run_next.started_ms = next.started_ms;
+  }
+  // The process counts as running only once the store knows its pid: after a crash the
+  // pid and start time are how the next server finds it again.
+  Status st = store_.Transaction([&]() -> Status {
+    RETURN_IF_ERROR(store_.UpdateTask(next));
+    return run_starts ? store_.UpdateRun(run_next) : Status::Ok();
+  });
+  if (!st.ok()) {
+    Status killed = launcher_.Kill(handle, SIGKILL);
+    if (!killed.ok()) spdlog::warn("task {}: {}", next.id, killed.ToString());
+    return st.WithContext("recording the start");
+  }
+  task.rec = std::move(next);
+  run.rec = std::move(run_next);
+  auto r = std::make_unique<Running>();
+  r->run_id = run.rec.id;
+  r->task_id = task.rec.id;
+  r->task = index;
+  r->handle = handle;
+  r->task_dir = p.task_dir;
+  r->inputs = std::move(inputs);
+  running_.push_back(std::move(r));
+  return Status::Ok();
+}
+
+void Engine::StartReadyTasks() {
+  for (const std::string& id : run_order_) {
+    RunState& run = *runs_.at(id);
+    for (size_t i : run.order) {
+      if (static_cast<int>(running_.size()) >= options_.max_parallel) return;
+      TaskState& task = run.tasks[i];
+      if (task.rec.state != st::kPending) continue;
+      bool ready = std::all_of(task.producers.begin(), task.producers.end(), [&](size_t p) {
+        return run.tasks[p].rec.state == st::kSucceeded;
+      });
+      if (!ready) continue;
+      Status st = StartTask(run, i);
+      if (!st.ok()) FailTask(run, i, st.message(), 0);
+    }
+  }
+}
+
+void Engine::FinishRuns() {
+  for (size_t r = 0; r < run_order_.size();) {
+    RunState& run = *runs_.at(run_order_[r]);
+    // Tasks that can never get their inputs: cancelled, in topological order so the
+    // cancellation flows down the whole graph in one pass.
+    std::vector<store::TaskRecord> changed;
+    std::vector<size_t> changed_index;
+    std::vector<std::string> states(run.tasks.size());
+    for (size_t i = 0; i < run.tasks.size(); ++i) states[i] = run.tasks[i].rec.state;
+    for (size_t i : run.order) {
+      if (states[i] != st::kPending) continue;
+      for (size_t p : run.tasks[i].producers) {
+        if (states[p] == st::kFailed || states[p] == st::kCancelled) {
+          store::TaskRecord next = run.tasks[i].rec;
+          next.state = st::kCancelled;
+          next.error = "upstream node '" + run.tasks[p].rec.node + "' did not succeed";
+          next.finished_ms = clock_.NowMs();
+          states[i] = st::kCancelled;
+          changed.push_back(std::move(next));
+          changed_index.push_back(i);
+          break;
+        }
+      }
+    }
+    bool all_done = std::all_of(states.begin(), states.end(),
+                                [](const std::string& s) { return IsTerminal(s); });
+    store::RunRecord run_next = run.rec;
+    if (all_done) {
+      const TaskState* failed = nullptr;
+      bool cancelled = false;
+      for (size_t i : run.order) {
+        if (states[i] == st::kFailed && failed == nullptr) failed = &run.tasks[i];
+        if (states[i] == st::kCancelled) cancelled = true;
+      }
+      if (failed != nullptr) {
+        run_next.state = st::kFailed;
+        run_next.error = "node " + failed->rec.node + " failed: " + failed->rec.error;
+      } else {
+        run_next.state = cancelled ? st::kCancelled : st::kSucceeded;
+      }
+      run_next.finished_ms = clock_.NowMs();
+    }
+    if (changed.empty() && !all_done) {
+      ++r;
+      continue;
+    }
+    Status st = store_.Transaction([&]() -> Status {
+      for (const auto& t : changed) RETURN_IF_ERROR(store_.UpdateTask(t));
+      // Failed tasks were written as they failed; rewrite them with the run's end so a
+      // write lost then is not lost for good.
+      if (all_done) {
+        for (size_t i = 0; i < run.tasks.size(); ++i) {
+          if (run.tasks[i].rec.state == st::kFailed) RETURN_IF_ERROR(store_.UpdateTask(run.tasks[i].rec));
+        }
+        RETURN_IF_ERROR(store_.UpdateRun(run_next));
+      }
+      return Status::Ok();
+    });
+    if (!st.ok()) {
+      spdlog::error("run {}: recording its progress: {}", run.rec.id, st.ToString());
+      ++r;
+      continue;
+    }
+    for (size_t k = 0; k < changed.size(); ++k) run.tasks[changed_index[k]].rec = std::move(changed[k]);
+    if (all_done) {
+      spdlog::info("run {} {}{}", run.rec.id, run_next.state,
+                   run_next.error.empty() ? "" : ": " + run_next.error);
+      runs_.erase(run_order_[r]);
+      run_order_.erase(run_order_.begin() + static_cast<std::ptrdiff_t>(r));
+    } else {
+      run.rec = std::move(run_next);
+      ++r;
+    }
+  }
+}
+
+}  // namespace tandem::workflow

@@ -1,0 +1,129 @@
+#pragma once
+// The DAG engine: turns submitted pipelines into runs and tasks in the store, starts
+// each task under the task contract (operators/task_contract.h) when its inputs are
+// ready, watches it, records its outputs as artifacts, and carries unfinished runs over
+// a server restart.
+//
+// Layout of one attempt (task_dir in the store is relative to data_dir):
+//   <data_dir>/runs/<run_id>/<node>/attempt-<n>/
+//     task.json  outputs.json  stdout.log  stderr.log  out/<port>/...
+//
+// task.outputs in the store (TaskRecord::outputs):
+//   "<port>":      {"digest": <sha256>, "type": <port type>, "meta": {...}}  per output port
+//   "_metrics":    the operator's outputs.json "metrics" (present when non-empty)
+//   "_registered": {"model": <name>, "version": <n>}  when the task registered a model
+// task.inputs: "<port>": {"digest", "type", "from": "<node>.<port>"}; a resolved dataset
+// is "dataset": {"digest", "type": "table", "dataset": {"name", "version", "id"}}.
+//
+// Thread-safety: Submit, Cancel, Tick and Recover may be called from any thread; one
+// mutex guards the engine's state and is never held while the loop sleeps.
+// Engine code never forks or reads the clock itself: it uses the Launcher and Clock.
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/json.h"
+#include "core/launcher.h"
+#include "core/status.h"
+#include "operators/catalog.h"
+#include "operators/task_contract.h"
+#include "store/artifact_store.h"
+#include "store/store.h"
+
+namespace tandem::workflow {
+
+struct EngineOptions {
+  std::string data_dir;                     // task dirs live under <data_dir>/runs/
+  int max_parallel = 2;                     // tasks running at once, over all runs
+  std::vector<std::string> builtin_runner;  // argv prefix for builtin operators, e.g.
+                                            // {"/path/tandem", "task-exec"}; the task dir
+                                            // is appended
+  int poll_interval_ms = 20;
+  int kill_grace_ms = 5000;  // Cancel: SIGTERM, then SIGKILL when still alive after this
+};
+
+struct SubmitOptions {
+  Json params = Json::object();  // pipeline-level params, recorded on the run
+};
+
+struct RunState;  // engine-private (engine_state.h)
+
+class Engine {
+ public:
+  // Every reference must outlive the engine.
+  Engine(EngineOptions options, store::Store& store, store::ArtifactStore& artifacts,
+         const operators::Catalog& catalog, Launcher& launcher, Clock& clock);
+  ~Engine();  // Stop()s the thread; running task processes are left running (adopted
+              // by the next Start).
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Recover()s, then starts the loop thread that Tick()s every poll_interval_ms.
+  // kFailedPrecondition when already started.
+  Status Start();
+  // Stops and joins the loop thread. Idempotent.
+  void Stop();
+
+  // Parses and validates the YAML (kInvalidArgument naming every problem, including
+  // "nodes.load.params.dataset: unknown dataset 'x'"), records the pipeline version, the
+  // run and all its tasks (pending) in one store transaction, and returns the run.
+  Result<store::RunRecord> Submit(const std::string& pipeline_yaml, const SubmitOptions& = {});
+
+  // SIGTERMs running tasks' process groups (SIGKILL after kill_grace_ms, sent by Tick),
+  // and marks every unfinished task and the run cancelled in one transaction.
+  // kNotFound for an unknown run, kFailedPrecondition for a finished one.
+  Status Cancel(const std::string& run_id);
+
+  // One pass: polls running tasks (progress, completion), cancels tasks whose inputs
+  // can never come, finishes runs, and starts ready tasks up to max_parallel. Failures
+  // of single tasks are recorded on them; nothing here throws or returns an error.
+  void Tick();
+
+  // Adopts the unfinished runs in the store without starting the thread: finished
+  // tasks are kept, running tasks whose process lives are watched again, running tasks
+  // whose process is gone start again as a new attempt, pending tasks proceed.
+  Status Recover();
+
+  // Tasks this engine watches right now (running, or cancelled and not yet exited).
+  int RunningCount() const;
+
+ private:
+  struct Running;  // a watched task process (engine_running.h)
+
+  Status AdoptRun(const store::RunRecord& run);
+  void PollRunning(Running& r, bool* finished);
+  void StartReadyTasks();
+  void FinishRuns();
+  Status StartTask(RunState& run, size_t task);
+  void CompleteTask(RunState& run, Running& r, const ExitInfo& exit);
+  void FailTask(RunState& run, size_t task, const std::string& error, int exit_code);
+  // The operator inputs of a task from its producers' recorded outputs (and its dataset).
+  Result<std::map<std::string, operators::InputArtifact>> InputsOf(const RunState& run,
+                                                                   size_t task);
+  Json LineageFor(const RunState& run, size_t task) const;
+  void Loop();
+
+  EngineOptions options_;
+  store::Store& store_;
+  store::ArtifactStore& artifacts_;
+  const operators::Catalog& catalog_;
+  Launcher& launcher_;
+  Clock& clock_;
+
+  mutable std::mutex mu_;  // guards everything below
+  std::map<std::string, std::unique_ptr<RunState>> runs_;  // unfinished runs by id
+  std::vector<std::string> run_order_;                     // ids, oldest first
+  std::vector<std::unique_ptr<Running>> running_;
+
+  std::mutex loop_mu_;  // guards stop_ for the loop's wait; never held with mu_
+  std::condition_variable loop_cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace tandem::workflow

@@ -1,0 +1,30 @@
+#pragma once
+// Private to the engine: one task process it watches.
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "core/clock.h"
+#include "core/launcher.h"
+#include "operators/task_contract.h"
+#include "workflow/engine.h"
+#include "workflow/task_logs.h"
+
+namespace tandem::workflow {
+
+struct Engine::Running {
+  std::string run_id;
+  std::string task_id;
+  size_t task = 0;  // index into the run's tasks
+  ProcessHandle handle;
+  std::filesystem::path task_dir;  // absolute
+  std::map<std::string, operators::InputArtifact> inputs;  // as given in task.json
+  LogFollower stdout_follower;
+  // Set by Cancel: the run is gone from memory and the process only has to end;
+  // SIGKILL follows SIGTERM at kill_at_ms.
+  bool cancelled = false;
+  TimeMs kill_at_ms = 0;
+  bool sigkill_sent = false;
+};
+
+}  // namespace tandem::workflow

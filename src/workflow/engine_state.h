@@ -1,0 +1,39 @@
+#pragma once
+// Private to the engine: its in-memory picture of one unfinished run. The store is the
+// truth; this is a copy kept in step by writing the store first, then the copy.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "operators/catalog.h"
+#include "store/records.h"
+#include "workflow/pipeline_spec.h"
+#include "workflow/validate.h"
+
+namespace tandem::workflow {
+
+// An input port wired to a producer task's output port.
+struct Wire {
+  size_t producer = 0;  // index into RunState::tasks
+  std::string port;
+};
+
+struct TaskState {
+  store::TaskRecord rec;
+  operators::OperatorDef def;
+  std::map<std::string, Wire> wires;  // input port -> producer
+  std::vector<size_t> producers;      // distinct producer indices
+};
+
+struct RunState {
+  store::RunRecord rec;
+  std::vector<TaskState> tasks;  // indexed like the spec's nodes
+  std::vector<size_t> order;     // topological
+};
+
+// Builds the wiring of `spec` (validated into `plan`) around the task records, matched
+// to nodes by name. kInternal when records and nodes do not match one to one.
+Result<RunState> BuildRunState(store::RunRecord run, const PipelineSpec& spec,
+                               const PipelinePlan& plan, std::vector<store::TaskRecord> tasks);
+
+}  // namespace tandem::workflow

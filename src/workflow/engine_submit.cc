@@ -1,0 +1,219 @@
+// The engine's entry points besides the loop: Submit, Cancel and Recover.
+#include <signal.h>
+
+#include <algorithm>
+
+#include "core/ids.h"
+#include "core/log.h"
+#include "core/sha256.h"
+#include "workflow/dataset_input.h"
+#include "workflow/engine.h"
+#include "workflow/engine_running.h"
+#include "workflow/engine_state.h"
+#include "workflow/pipeline_spec.h"
+#include "workflow/validate.h"
+
+namespace tandem::workflow {
+
+namespace st = store::state;
+
+Result<store::RunRecord> Engine::Submit(const std::string& pipeline_yaml,
+                                        const SubmitOptions& options) {
+  if (!options.params.is_object()) return InvalidArgument("params: expected an object");
+  ASSIGN_OR_RETURN(PipelineSpec spec, ParsePipelineYaml(pipeline_yaml));
+  PipelinePlan plan;
+  RETURN_IF_ERROR(ValidatePipeline(spec, catalog_, &plan));
+
+  const TimeMs now = clock_.NowMs();
+  store::RunRecord run;
+  run.id = NewId("run");
+  run.pipeline_name = spec.name;
+  run.state = st::kPending;
+  run.params = spec.params.is_object() ? spec.params : Json::object();
+  run.params.update(options.params);
+  run.created_ms = now;
+
+  // Datasets are resolved (and their versions pinned) now: a typo fails the submit,
+  // not a task minutes later.
+  std::string problems;
+  std::vector<store::TaskRecord> tasks;
+  tasks.reserve(spec.nodes.size());
+  for (size_t i = 0; i < spec.nodes.size(); ++i) {
+    const NodeSpec& node = spec.nodes[i];
+    const operators::OperatorDef& def = plan.operators[i];
+    store::TaskRecord t;
+    t.id = NewId("task");
+    t.run_id = run.id;
+    t.node = node.name;
+    t.operator_name = def.name;
+    t.operator_version = def.version;
+    t.state = st::kPending;
+    t.params = node.params;
+    if (!def.dataset_param.empty()) {
+      auto d = ResolveDatasetParam(store_, node.params, def.dataset_param,
+                                   "nodes." + node.name + ".params");
+      if (d.ok()) {
+        t.inputs["dataset"] = DatasetInputRecord(*d);
+      } else if (d.status().code() == StatusCode::kInvalidArgument) {
+        problems += (problems.empty() ? "" : "; ") + d.status().message();
+      } else {
+        return d.status();
+      }
+    }
+    tasks.push_back(std::move(t));
+  }
+  if (!problems.empty()) return InvalidArgument(problems);
+
+  store::PipelineRecord pipeline;
+  pipeline.id = NewId("pipe");
+  pipeline.name = spec.name;
+  pipeline.spec = pipeline_yaml;
+  pipeline.digest = Sha256Hex(pipeline_yaml);
+  Status written = store_.Transaction([&]() -> Status {
+    ASSIGN_OR_RETURN(store::PipelineRecord p, store_.CreatePipelineVersion(pipeline));
+    run.pipeline_id = p.id;
+    run.pipeline_version = p.version;
+    return store_.CreateRun(run, tasks);
+  });
+  RETURN_IF_ERROR(written);
+
+  ASSIGN_OR_RETURN(RunState state, BuildRunState(run, spec, plan, std::move(tasks)));
+  std::lock_guard<std::mutex> lock(mu_);
+  // A concurrent Recover() may have adopted the run from the store already.
+  if (!runs_.count(run.id)) {
+    runs_[run.id] = std::make_unique<RunState>(std::move(state));
+    run_order_.push_back(run.id);
+  }
+  spdlog::info("run {} submitted: pipeline {} v{}", run.id, run.pipeline_name, run.pipeline_version);
+  return run;
+}
+
+Status Engine::Cancel(const std::string& run_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const TimeMs now = clock_.NowMs();
+  auto it = runs_.find(run_id);
+  store::RunRecord run_next;
+  std::vector<store::TaskRecord> tasks;
+  if (it != runs_.end()) {
+    run_next = it->second->rec;
+    for (const auto& t : it->second->tasks) tasks.push_back(t.rec);
+  } else {
+    // Not adopted by this engine (Recover not called yet): cancel it in the store only.
+    ASSIGN_OR_RETURN(run_next, store_.GetRun(run_id));
+    if (st::IsTerminal(run_next.state)) {
+      return FailedPrecondition("run " + run_id + " is already " + run_next.state);
+    }
+    ASSIGN_OR_RETURN(tasks, store_.ListTasks(run_id));
+  }
+  run_next.state = st::kCancelled;
+  run_next.finished_ms = now;
+  Status written = store_.Transaction([&]() -> Status {
+    for (auto& t : tasks) {
+      if (st::IsTerminal(t.state)) continue;
+      t.state = st::kCancelled;
+      t.error = "cancelled";
+      t.finished_ms = now;
+      RETURN_IF_ERROR(store_.UpdateTask(t));
+    }
+    return store_.UpdateRun(run_next);
+  });
+  RETURN_IF_ERROR(written);
+
+  // The store says cancelled; now make it so. SIGTERM lets an operator clean up; Tick
+  // sends SIGKILL to whatever is still there after the grace period.
+  for (auto& r : running_) {
+    if (r->run_id != run_id || r->cancelled) continue;
+    Status killed = launcher_.Kill(r->handle, SIGTERM);
+    if (!killed.ok()) spdlog::warn("task {}: SIGTERM: {}", r->task_id, killed.ToString());
+    r->cancelled = true;
+    r->kill_at_ms = now + options_.kill_grace_ms;
+  }
+  if (it != runs_.end()) {
+    runs_.erase(it);
+    run_order_.erase(std::find(run_order_.begin(), run_order_.end(), run_id));
+  }
+  spdlog::info("run {} cancelled", run_id);
+  return Status::Ok();
+}
+
+Status Engine::Recover() {
+  ASSIGN_OR_RETURN(std::vector<store::RunRecord> runs, store_.ListUnfinishedRuns());
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& run : runs) {
+    if (runs_.count(run.id)) continue;
+    Status st = AdoptRun(run);
+    if (!st.ok()) spdlog::error("run {}: cannot resume: {}", run.id, st.ToString());
+  }
+  return Status::Ok();
+}
+
+Status Engine::AdoptRun(const store::RunRecord& run) {
+  ASSIGN_OR_RETURN(std::vector<store::TaskRecord> tasks, store_.ListTasks(run.id));
+  const TimeMs now = clock_.NowMs();
+  // A run that cannot be rebuilt (its pipeline no longer validates, say, because an
+  // operator left the catalog) fails with the reason rather than hanging forever.
+  auto fail_run = [&](const Status& why) -> Status {
+    store::RunRecord next = run;
+    next.state = st::kFailed;
+    next.error = "cannot resume: " + why.message();
+    next.finished_ms = now;
+    return store_.Transaction([&]() -> Status {
+      for (auto t : tasks) {
+        if (st::IsTerminal(t.state)) continue;
+        t.state = st::kCancelled;
+        t.finished_ms = now;
+        RETURN_IF_ERROR(store_.UpdateTask(t));
+      }
+      return store_.UpdateRun(next);
+    });
+  };
+  auto pipeline = store_.GetPipeline(run.pipeline_name, run.pipeline_version);
+  if (!pipeline.ok()) return fail_run(pipeline.status());
+  auto spec = ParsePipelineYaml(pipeline->spec);
+  if (!spec.ok()) return fail_run(spec.status());
+  PipelinePlan plan;
+  Status valid = ValidatePipeline(*spec, catalog_, &plan);
+  if (!valid.ok()) return fail_run(valid);
+  auto built = BuildRunState(run, *spec, plan, tasks);
+  if (!built.ok()) return fail_run(built.status());
+  auto state = std::make_unique<RunState>(std::move(*built));
+
+  for (size_t i = 0; i < state->tasks.size(); ++i) {
+    TaskState& task = state->tasks[i];
+    // The version the task was submitted with, not whatever is latest today.
+    auto def = catalog_.Find(task.rec.operator_name + "@" + std::to_string(task.rec.operator_version));
+    if (!def.ok()) return fail_run(def.status().WithContext("nodes." + task.rec.node));
+    task.def = std::move(*def);
+  }
+  for (size_t i = 0; i < state->tasks.size(); ++i) {
+    TaskState& task = state->tasks[i];
+    if (task.rec.state != st::kRunning) continue;
+    ProcessHandle handle{task.rec.pid, task.rec.start_ticks};
+    if (handle.pid > 0 && launcher_.Alive(handle)) {
+      auto inputs = InputsOf(*state, i);
+      auto r = std::make_unique<Running>();
+      r->run_id = run.id;
+      r->task_id = task.rec.id;
+      r->task = i;
+      r->handle = handle;
+      r->task_dir = std::filesystem::path(options_.data_dir) / task.rec.task_dir;
+      if (inputs.ok()) r->inputs = std::move(*inputs);
+      running_.push_back(std::move(r));
+      spdlog::info("task {} ({}): watching pid {} again", task.rec.id, task.rec.node, handle.pid);
+      continue;
+    }
+    // Its process died with the old server: run it again as the next attempt.
+    store::TaskRecord next = task.rec;
+    next.state = st::kPending;
+    next.pid = 0;
+    next.start_ticks = 0;
+    next.message = "attempt " + std::to_string(next.attempt) + " lost with its process";
+    RETURN_IF_ERROR(store_.UpdateTask(next));
+    task.rec = std::move(next);
+  }
+  runs_[run.id] = std::move(state);
+  run_order_.push_back(run.id);
+  return Status::Ok();
+}
+
+}  // namespace tandem::workflow

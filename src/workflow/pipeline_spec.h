@@ -1,0 +1,48 @@
+#pragma once
+// A pipeline as written: YAML text -> PipelineSpec. Parsing checks shape only (which
+// keys, which YAML kinds); what the names mean is checked by ValidatePipeline.
+//
+// name: cancer-gbdt
+// params: {...}                      # optional, pipeline-level (reserved for a later issue)
+// nodes:
+//   load:  {operator: dataset-load, params: {dataset: breast_cancer}}
+//   split: {operator: split@2, inputs: {table: load.table}, params: {seed: 7}}
+//
+// Node keys: operator (required), inputs (port: <node>.<port>), params (a mapping), and
+// the reserved keys resources, retries, timeout, cache, when: parsed, kept as JSON in
+// NodeSpec::reserved and not interpreted yet. Any other key is an error naming it.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+
+namespace tandem::workflow {
+
+// "load.table" on a node's input port.
+struct InputRef {
+  std::string node;
+  std::string port;
+};
+
+struct NodeSpec {
+  std::string name;
+  std::string operator_ref;              // "xgboost-train" (latest) or "xgboost-train@2"
+  std::map<std::string, InputRef> inputs;  // input port -> producer
+  Json params = Json::object();          // scalars typed as YAML's core schema types them
+  Json reserved = Json::object();        // resources/retries/timeout/cache/when, as given
+  int line = 0;                          // 1-based line of the node's key, for messages
+};
+
+struct PipelineSpec {
+  std::string name;
+  std::string description;
+  Json params = Json::object();
+  std::vector<NodeSpec> nodes;  // in the order the YAML lists them
+};
+
+// Every shape problem at once, separated by "; ", as kInvalidArgument. Malformed YAML
+// gives "pipeline YAML: line L, column C: <what>". Never throws.
+Result<PipelineSpec> ParsePipelineYaml(const std::string& text);
+}  // namespace tandem::workflow
