@@ -54,12 +54,21 @@ step "deploy it as a live API"
 step "send it three real rows (patients 1, 20 and 21 of the file)"
 rows=$(sed -n '2p;21p;22p' "$CSV")
 labels=$(echo "$rows" | awk -F, '{print $NF}' | paste -sd' ')
-data=$(echo "$rows" | awk -F, '{ for (i = 1; i < NF; i++) printf "%s%s", sep, $i; sep="," }')
+data=$(echo "$rows" | awk -F, '{ for (i = 1; i < NF; i++) { printf "%s%s", sep, $i; sep="," } }')
 body="{\"inputs\":[{\"name\":\"input\",\"shape\":[3,30],\"datatype\":\"FP32\",\"data\":[$data]}]}"
 echo "POST $URL/v2/models/cancer/infer"
-curl -s -X POST -H 'Content-Type: application/json' -d "$body" "$URL/v2/models/cancer/infer"
-echo
-echo "(true labels: $labels; class 0 = malignant, 1 = benign)"
+answer=$(curl -s -X POST -H 'Content-Type: application/json' -d "$body" "$URL/v2/models/cancer/infer")
+echo "$answer"
+python3 - "$answer" "$labels" <<'PY'
+import json, sys
+answer, labels = json.loads(sys.argv[1]), [int(x) for x in sys.argv[2].split()]
+classes = ["malignant", "benign"]
+probs = next(o for o in answer["outputs"] if o["name"] == "probabilities")["data"]
+for i, truth in enumerate(labels):
+    p = probs[2 * i: 2 * i + 2]
+    guess = max(range(2), key=lambda k: p[k])
+    print(f"  row {i + 1}: predicted {classes[guess]} (p={p[guess]:.3f}), truth {classes[truth]}")
+PY
 
 step "ready"
 echo "server:  $URL        (REST API under $URL/api/v1)"

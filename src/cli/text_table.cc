@@ -33,6 +33,10 @@ std::string FormatTime(long long ms) {
 
 std::string FormatNumber(double v) {
   char buf[32];
+  if (v == static_cast<double>(static_cast<long long>(v)) && v > -1e15 && v < 1e15) {
+    std::snprintf(buf, sizeof(buf), "%lld", static_cast<long long>(v));
+    return buf;
+  }
   std::snprintf(buf, sizeof(buf), "%.4f", v);
   return buf;
 }

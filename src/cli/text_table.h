@@ -18,7 +18,7 @@ class TextTable {
 
 // Milliseconds since the epoch as "2026-11-29 02:24:18" (local time); "-" for 0.
 std::string FormatTime(long long ms);
-// A metric value with 4 significant decimals.
+// A metric value: integers as such, others with 4 decimals.
 std::string FormatNumber(double v);
 
 }  // namespace tandem::cli

@@ -29,10 +29,11 @@ class Tandem:
         self.proc = None
 
     def start(self, timeout=30):
-        log = open(os.path.join(self.data_dir, "server.log"), "ab")
-        self.proc = subprocess.Popen(
-            [self.binary, "server", "--data-dir", self.data_dir, "--listen", f"127.0.0.1:{self.port}"],
-            stdout=log, stderr=log, start_new_session=True)
+        with open(os.path.join(self.data_dir, "server.log"), "ab") as log:
+            self.proc = subprocess.Popen(
+                [self.binary, "server", "--data-dir", self.data_dir, "--listen",
+                 f"127.0.0.1:{self.port}"],
+                stdout=log, stderr=log, start_new_session=True)
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
