@@ -8,7 +8,7 @@ PACKAGES=(
   libboost-dev nlohmann-json3-dev libvalijson-dev libyaml-cpp-dev libsqlite3-dev
   libcli11-dev libspdlog-dev libssl-dev libxgboost-dev
   libgtest-dev libgmock-dev
-  python3 python3-sklearn python3-numpy curl
+  python3 python3-sklearn python3-numpy curl procps
 )
 
 missing=()

@@ -47,6 +47,9 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::
   eo.data_dir = dir;
   eo.max_parallel = config.max_parallel_tasks;
   eo.builtin_runner = {self_exe, "task-exec"};
+  std::string import_dir = config.import_dir.empty() ? dir + "/imports" : config.import_dir;
+  std::filesystem::create_directories(import_dir, ec);
+  eo.task_env["TANDEM_IMPORT_DIR"] = import_dir;
   p->engine = std::make_unique<workflow::Engine>(eo, *p->store, *p->artifacts, *p->catalog,
                                                  *p->launcher, RealClock());
 

@@ -18,7 +18,8 @@ Result<Config> LoadConfigFile(const std::string& path, Config base) {
   if (root.IsNull()) return base;
   if (!root.IsMap()) return InvalidArgument(path + ": expected a mapping of settings");
   static const std::set<std::string> kKnown = {"data_dir", "listen", "log_level", "python",
-                                               "max_parallel_tasks", "replica_host"};
+                                               "max_parallel_tasks", "replica_host",
+                                               "import_dir"};
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();
     if (!kKnown.count(key)) return InvalidArgument(path + ": " + key + ": unknown setting");
@@ -28,6 +29,7 @@ Result<Config> LoadConfigFile(const std::string& path, Config base) {
       if (key == "log_level") base.log_level = kv.second.as<std::string>();
       if (key == "python") base.python = kv.second.as<std::string>();
       if (key == "replica_host") base.replica_host = kv.second.as<std::string>();
+      if (key == "import_dir") base.import_dir = kv.second.as<std::string>();
       if (key == "max_parallel_tasks") base.max_parallel_tasks = kv.second.as<int>();
     } catch (const YAML::Exception&) {
       return InvalidArgument(path + ": " + key + ": wrong type");

@@ -14,6 +14,8 @@ struct Config {
   std::string python = "/usr/bin/python3";   // for python operators and tools
   int max_parallel_tasks = 2;                // local executor slots
   std::string replica_host = "127.0.0.1";    // where service replicas listen
+  // The only folder whose files csv-import may read in pipelines ("" = <data_dir>/imports).
+  std::string import_dir;
 };
 
 // Applies the keys found in the YAML file at `path` over `base`. Unknown keys and

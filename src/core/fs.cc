@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -71,6 +72,12 @@ Result<fs::path> PathInside(const fs::path& root, std::string_view relative, std
                            "' escapes its folder");
   }
   return full;
+}
+
+fs::path UniqueTempPath(std::string_view stem, std::string_view extension) {
+  static std::atomic<unsigned> counter{0};
+  return fs::temp_directory_path() / (std::string(stem) + "-" + std::to_string(::getpid()) + "-" +
+                                      std::to_string(counter.fetch_add(1)) + std::string(extension));
 }
 
 Result<fs::path> MakeTempDir(const fs::path& parent, std::string_view prefix) {

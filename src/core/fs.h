@@ -21,6 +21,10 @@ Status WriteFileAtomic(const fs::path& path, std::string_view content);
 Result<fs::path> PathInside(const fs::path& root, std::string_view relative,
                             std::string_view what = "path");
 
+// A path in the system temp folder no other process or call gets:
+// "<tmp>/<stem>-<pid>-<n><extension>". Nothing is created. Tests run in parallel use it.
+fs::path UniqueTempPath(std::string_view stem, std::string_view extension = "");
+
 // A fresh, empty folder under `parent` named "<prefix>XXXXXX".
 Result<fs::path> MakeTempDir(const fs::path& parent, std::string_view prefix);
 

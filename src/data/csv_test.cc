@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/fs.h"
+
 #include <cmath>
 #include <filesystem>
 
@@ -89,7 +91,7 @@ TEST(CsvTest, WriteThenReadGivesTheSameTable) {
   t.columns.push_back(Column::Numbers("third", {1.0 / 3, -2, 123456789.125}));
   t.columns.push_back(Column::Strings("s, \"q\"", {"a,b", " pad ", ""}, {0, 0, 1}));
   t.columns.push_back(Column::Strings("multi", {"l1\nl2", "x\"y", "plain"}));
-  auto path = std::filesystem::temp_directory_path() / "tandem-csv-roundtrip.csv";
+  auto path = UniqueTempPath("tandem-csv-roundtrip", ".csv");
   ASSERT_TRUE(WriteCsv(t, path.string()).ok());
   auto back = ReadCsvFile(path.string(), {"csv"});
   std::filesystem::remove(path);

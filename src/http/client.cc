@@ -2,26 +2,15 @@
 // io_context, because beast::tcp_stream's timeouts only apply to async operations.
 #include <chrono>
 #include <limits>
-#include <utility>  // before Boost 1.74's asio/awaitable.hpp, which uses std::exchange unincluded
 #include <vector>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "http/beast.h"
 
 #include "http/http.h"
 #include "http/url.h"
 
 namespace tandem::http {
 namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using tcp = asio::ip::tcp;
-
-// Boost 1.74's Beast hands out boost::string_view.
-std::string_view ToStd(beast::string_view s) { return {s.data(), s.size()}; }
 
 // Runs the pending operation(s) on `ioc` to completion.
 void RunPending(asio::io_context& ioc) {

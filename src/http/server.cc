@@ -5,11 +5,8 @@
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <utility>  // before Boost 1.74's asio/awaitable.hpp, which uses std::exchange unincluded
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "http/beast.h"
 #include <spdlog/spdlog.h>
 
 #include "http/http.h"
@@ -18,14 +15,6 @@
 
 namespace tandem::http {
 namespace {
-
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
-using tcp = asio::ip::tcp;
-
-// Boost 1.74's Beast hands out boost::string_view.
-std::string_view ToStd(beast::string_view s) { return {s.data(), s.size()}; }
 
 // A keep-alive connection that sends nothing for this long is closed; so is one whose
 // request (or our response) takes longer to transfer.

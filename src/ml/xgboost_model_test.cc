@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/fs.h"
+
 #include <cstdio>
 #include <filesystem>
 
@@ -35,7 +37,7 @@ TEST(XgbModelTest, TrainsSavesLoadsAndPredictsTheSame) {
   EXPECT_LT(p->values[10], 0.5f);
   EXPECT_GT(p->values[190], 0.5f);
 
-  auto path = std::filesystem::temp_directory_path() / "tandem-xgb-test.json";
+  auto path = UniqueTempPath("tandem-xgb-test", ".json");
   ASSERT_TRUE(model->Save(path.string()).ok());
   auto loaded = XgbModel::Load(path.string(), 1);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();

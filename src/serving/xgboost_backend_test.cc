@@ -29,7 +29,7 @@ ml::DenseMatrix Slice(const ml::DenseMatrix& x, size_t first, size_t n) {
 }
 
 std::unique_ptr<XgboostBackend> Build(testing::TrainedModel& t, const ml::XgbModel** model) {
-  auto dir = std::filesystem::temp_directory_path() / "tandem-serving-backend-test.json";
+  auto dir = UniqueTempPath("tandem-serving-backend-test", ".json");
   EXPECT_TRUE(t.model.Save(dir.string()).ok());
   auto b = XgboostBackend::Load(dir.string(), t.meta, 1);
   std::filesystem::remove(dir);
@@ -169,7 +169,7 @@ TEST(XgboostBackendTest, MetaThatDisagreesWithTheModelIsRefused) {
   auto t = testing::TrainBreastCancer();
   Json meta = t.meta;
   meta["features"].erase(0);
-  auto path = std::filesystem::temp_directory_path() / "tandem-serving-meta-test.json";
+  auto path = UniqueTempPath("tandem-serving-meta-test", ".json");
   ASSERT_TRUE(t.model.Save(path.string()).ok());
   auto b = XgboostBackend::Load(path.string(), meta, 1);
   ASSERT_FALSE(b.ok());
@@ -184,7 +184,7 @@ TEST(XgboostBackendTest, MetaThatDisagreesWithTheModelIsRefused) {
   EXPECT_NE(b.status().message().find("'multi:softmax' is not supported"), std::string::npos);
   std::filesystem::remove(path);
 
-  auto bad = std::filesystem::temp_directory_path() / "tandem-serving-corrupt-model.json";
+  auto bad = UniqueTempPath("tandem-serving-corrupt-model", ".json");
   ASSERT_TRUE(WriteFileAtomic(bad, "{not a model").ok());
   auto corrupt = LoadBackend(bad.string(), t.meta, 1);
   ASSERT_FALSE(corrupt.ok());

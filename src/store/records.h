@@ -81,8 +81,8 @@ struct TaskRecord {
   std::string state;
   int attempt = 0;          // 1 for the first try
   Json params = Json::object();    // resolved params as given to the operator
-  Json inputs = Json::object();    // port -> {"digest": ..., "kind": ...}
-  Json outputs = Json::object();   // the operator's outputs.json, digests filled in
+  Json inputs = Json::object();    // port -> {"digest", "type", "from": "node.port"}; "dataset" -> pinned dataset
+  Json outputs = Json::object();   // port -> {"digest","type","meta"}; "_metrics"; "_registered"
   std::string task_dir;     // relative to the data dir
   int pid = 0;
   uint64_t start_ticks = 0;

@@ -207,6 +207,7 @@ Status Engine::StartTask(RunState& run, size_t index) {
   ASSIGN_OR_RETURN(auto inputs, InputsOf(run, index));
   ASSIGN_OR_RETURN(PreparedAttempt p, PrepareAttempt(options_.data_dir, options_.builtin_runner,
                                                      task.rec, task.def, inputs));
+  for (const auto& [key, value] : options_.task_env) p.process.env[key] = value;
   ASSIGN_OR_RETURN(ProcessHandle handle, launcher_.Start(p.process));
 
   store::TaskRecord next = task.rec;

@@ -45,6 +45,7 @@ struct EngineOptions {
                                             // is appended
   int poll_interval_ms = 20;
   int kill_grace_ms = 5000;  // Cancel: SIGTERM, then SIGKILL when still alive after this
+  std::map<std::string, std::string> task_env;  // added to every task's environment
 };
 
 struct SubmitOptions {

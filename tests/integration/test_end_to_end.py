@@ -1,6 +1,7 @@
 """The whole path through the real binary: a CSV becomes a trained model behind a live
 API, for a binary, a multiclass and a regression data set, and survives kill -9."""
 import os
+import shutil
 import sys
 import unittest
 
@@ -132,6 +133,22 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(status, 400)
         self.assertIn("line 3", body["error"])
         self.assertEqual(s.api("GET", "/healthz")[0], 200)
+
+    def test_csv_import_reads_only_the_import_folder(self):
+        s = self.server
+        os.makedirs(os.path.join(s.data_dir, "imports"), exist_ok=True)
+        shutil.copy(os.path.join(SKLEARN_DATA, "wine_data.csv"), os.path.join(s.data_dir, "imports"))
+        spec = os.path.join(s.data_dir, "import.yaml")
+        with open(spec, "w") as f:
+            f.write("name: wine-import\nnodes:\n  read: {operator: csv-import, params: {path: wine_data.csv}}\n")
+        run_id = s.cli("run", spec, "--wait").stdout.splitlines()[0]
+        task = s.api("GET", f"/api/v1/runs/{run_id}")[1]["tasks"][0]
+        self.assertEqual(task["outputs"]["table"]["meta"]["rows"], 178)
+        with open(spec, "w") as f:
+            f.write("name: sneaky\nnodes:\n  read: {operator: csv-import, params: {path: /etc/passwd}}\n")
+        run = s.cli("run", spec, "--wait", check=False)
+        self.assertEqual(run.returncode, 1)
+        self.assertIn("import folder", run.stdout)
 
 
 class KillNine(unittest.TestCase):
