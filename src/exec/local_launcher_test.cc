@@ -189,7 +189,8 @@ TEST_F(LocalLauncherTest, SignaledProcessReportsTheSignal) {
   EXPECT_EQ(info->signal, SIGTERM);
   EXPECT_EQ(info->Describe(), "killed by signal 15");
 
-  ProcessHandle h = StartOk(Shell("sleep 30"));
+  // exec: no shell in between, whose own SIGINT handling while it waits would race.
+  ProcessHandle h = StartOk(Shell("exec sleep 30"));
   ASSERT_TRUE(launcher_.Kill(h, SIGINT).ok());
   info = WaitExit(h);
   ASSERT_TRUE(info.has_value());
