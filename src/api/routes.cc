@@ -24,6 +24,7 @@ void AddRoutes(http::Server& server, Platform& platform) {
   AddDatasetRoutes(server, platform);
   AddRunRoutes(server, platform);
   AddModelRoutes(server, platform);
+  AddOperatorRoutes(server, platform);
   AddServiceRoutes(server, platform);
 }
 

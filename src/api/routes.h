@@ -12,6 +12,7 @@ void AddRoutes(http::Server& server, Platform& platform);
 void AddDatasetRoutes(http::Server& server, Platform& platform);
 void AddRunRoutes(http::Server& server, Platform& platform);
 void AddModelRoutes(http::Server& server, Platform& platform);
+void AddOperatorRoutes(http::Server& server, Platform& platform);
 void AddServiceRoutes(http::Server& server, Platform& platform);
 
 // The response for a handler's outcome: the JSON with `ok_status`, or the error.

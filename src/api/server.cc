@@ -28,6 +28,7 @@ Status RunServer(const Config& config, const std::string& self_exe) {
   http::ServerOptions options;
   RETURN_IF_ERROR(ParseHostPort(config.listen, &options.host, &options.port));
   options.threads = 4;
+  options.max_body_bytes = size_t{256} << 20;  // dataset uploads are CSV bodies
 
   ASSIGN_OR_RETURN(auto platform, OpenPlatform(config, self_exe));
   http::Server server(options);
