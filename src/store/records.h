@@ -18,6 +18,7 @@ inline constexpr const char* kSucceeded = "succeeded";
 inline constexpr const char* kFailed = "failed";
 inline constexpr const char* kCancelled = "cancelled";
 inline constexpr const char* kCached = "cached";
+inline constexpr const char* kSkipped = "skipped";
 bool IsTerminal(const std::string& s);
 }  // namespace state
 
@@ -92,6 +93,7 @@ struct TaskRecord {
   std::string message;      // last progress message
   TimeMs started_ms = 0;
   TimeMs finished_ms = 0;
+  std::string cache_key;    // sha256 hex (workflow/cache_key.h); "" = not cacheable
 };
 
 struct ModelVersionRecord {

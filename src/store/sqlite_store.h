@@ -42,6 +42,7 @@ class SqliteStore : public Store {
   Status UpdateTask(const TaskRecord& task) override;
   Result<TaskRecord> GetTask(const std::string& id) override;
   Result<std::vector<TaskRecord>> ListTasks(const std::string& run_id) override;
+  Result<std::optional<TaskRecord>> FindCachedTask(const std::string& key) override;
 
   Result<ModelVersionRecord> CreateModelVersion(ModelVersionRecord v) override;
   Result<ModelVersionRecord> GetModelVersion(const std::string& name, int version) override;

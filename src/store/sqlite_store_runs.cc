@@ -24,7 +24,7 @@ Status ReadRun(const Stmt& q, RunRecord* r) {
 constexpr const char* kTaskSelect =
     "SELECT id, run_id, node, operator_name, operator_version, state, attempt, params, inputs, "
     "outputs, task_dir, pid, start_ticks, exit_code, error, progress, message, started_ms, "
-    "finished_ms FROM tasks ";
+    "finished_ms, cache_key FROM tasks ";
 Status ReadTask(const Stmt& q, TaskRecord* t) {
   t->id = q.Text(0);
   t->run_id = q.Text(1);
@@ -42,6 +42,7 @@ Status ReadTask(const Stmt& q, TaskRecord* t) {
   t->message = q.Text(16);
   t->started_ms = q.Int(17);
   t->finished_ms = q.Int(18);
+  t->cache_key = q.Text(19);
   RETURN_IF_ERROR(q.JsonAt(7, &t->params));
   RETURN_IF_ERROR(q.JsonAt(8, &t->inputs));
   return q.JsonAt(9, &t->outputs);
@@ -58,11 +59,11 @@ Status ReadAll(Stmt& q, Status (*read)(const Stmt&, T*), std::vector<T>* out) {
   }
 }
 
-// Binds a task's columns as ?1..?19 in kTaskSelect's order.
+// Binds a task's columns as ?1..?20 in kTaskSelect's order.
 void BindTask(Stmt& q, const TaskRecord& t) {
   q.BindAll(t.id, t.run_id, t.node, t.operator_name, t.operator_version, t.state, t.attempt,
             t.params, t.inputs, t.outputs, t.task_dir, t.pid, t.start_ticks, t.exit_code,
-            t.error, t.progress, t.message, t.started_ms, t.finished_ms);
+            t.error, t.progress, t.message, t.started_ms, t.finished_ms, t.cache_key);
 }
 
 }  // namespace
@@ -89,8 +90,8 @@ Status SqliteStore::CreateRun(const RunRecord& run, const std::vector<TaskRecord
       ASSIGN_OR_RETURN(Stmt ins, db_->Prepare(
           "INSERT INTO tasks (id, run_id, node, operator_name, operator_version, state, "
           "attempt, params, inputs, outputs, task_dir, pid, start_ticks, exit_code, error, "
-          "progress, message, started_ms, finished_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-          "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"));
+          "progress, message, started_ms, finished_ms, cache_key) VALUES (?1, ?2, ?3, ?4, ?5, "
+          "?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"));
       BindTask(ins, t);
       RETURN_IF_ERROR(ins.Run());
     }
@@ -155,7 +156,8 @@ Status SqliteStore::UpdateTask(const TaskRecord& task) {
         "UPDATE tasks SET node = ?3, operator_name = ?4, operator_version = ?5, state = ?6, "
         "attempt = ?7, params = ?8, inputs = ?9, outputs = ?10, task_dir = ?11, pid = ?12, "
         "start_ticks = ?13, exit_code = ?14, error = ?15, progress = ?16, message = ?17, "
-        "started_ms = ?18, finished_ms = ?19 WHERE id = ?1 AND (?2 = '' OR run_id = ?2)"));
+        "started_ms = ?18, finished_ms = ?19, cache_key = ?20 "
+        "WHERE id = ?1 AND (?2 = '' OR run_id = ?2)"));
     BindTask(q, task);
     RETURN_IF_ERROR(q.Run());
     if (db_->Changes() == 0) return NotFound("task '" + task.id + "' not found");
@@ -171,6 +173,24 @@ Result<TaskRecord> SqliteStore::GetTask(const std::string& id) {
     ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) return NotFound("task '" + id + "' not found");
     return ReadTask(q, &out);
+  }));
+  return out;
+}
+
+Result<std::optional<TaskRecord>> SqliteStore::FindCachedTask(const std::string& key) {
+  std::optional<TaskRecord> out;
+  if (key.empty()) return out;
+  RETURN_IF_ERROR(Read([&]() -> Status {
+    ASSIGN_OR_RETURN(Stmt q, db_->Prepare(std::string(kTaskSelect) +
+        "WHERE cache_key = ?1 AND state = 'succeeded' ORDER BY finished_ms DESC, rowid DESC "
+        "LIMIT 1"));
+    q.BindAll(key);
+    ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) return Status::Ok();
+    TaskRecord t;
+    RETURN_IF_ERROR(ReadTask(q, &t));
+    out = std::move(t);
+    return Status::Ok();
   }));
   return out;
 }

@@ -59,6 +59,9 @@ class Store {
   virtual Status UpdateTask(const TaskRecord& task) = 0;
   virtual Result<TaskRecord> GetTask(const std::string& id) = 0;
   virtual Result<std::vector<TaskRecord>> ListTasks(const std::string& run_id) = 0;
+  // The succeeded task with this cache key that finished last, or nullopt (also for
+  // an empty key).
+  virtual Result<std::optional<TaskRecord>> FindCachedTask(const std::string& key) = 0;
 
   // Model library. CreateModelVersion creates the model on first use and assigns
   // version = latest + 1 and created_ms.

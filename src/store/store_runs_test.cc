@@ -38,6 +38,7 @@ TaskRecord FullTask(const std::string& id, const std::string& run_id) {
   t.message = "epoch 1";
   t.started_ms = 11;
   t.finished_ms = 22;
+  t.cache_key = "key-" + id;
   return t;
 }
 
@@ -61,6 +62,7 @@ void ExpectSameTask(const TaskRecord& a, const TaskRecord& b) {
   EXPECT_EQ(a.message, b.message);
   EXPECT_EQ(a.started_ms, b.started_ms);
   EXPECT_EQ(a.finished_ms, b.finished_ms);
+  EXPECT_EQ(a.cache_key, b.cache_key);
 }
 
 TEST_F(StoreTest, RunAndTasksRoundTrip) {
@@ -105,6 +107,30 @@ TEST_F(StoreTest, RunAndTasksRoundTrip) {
   Reopen();
   EXPECT_EQ(store_->GetRun("run-1")->finished_ms, 500);
   ExpectSameTask(*store_->GetTask("task-a"), a);
+}
+
+TEST_F(StoreTest, FindCachedTaskReturnsTheLatestSuccessWithTheKey) {
+  TaskRecord failed = FullTask("task-f", "run-1");
+  failed.state = "failed";
+  failed.cache_key = "k";
+  TaskRecord old = FullTask("task-old", "run-1");
+  old.state = "succeeded";
+  old.cache_key = "k";
+  old.finished_ms = 10;
+  TaskRecord fresh = FullTask("task-new", "run-1");
+  fresh.state = "succeeded";
+  fresh.cache_key = "k";
+  fresh.finished_ms = 20;
+  TaskRecord no_key = FullTask("task-none", "run-1");
+  no_key.state = "succeeded";
+  no_key.cache_key = "";
+  ASSERT_TRUE(store_->CreateRun(MakeRun("run-1", "p", "running", 1), {failed, old, fresh, no_key}).ok());
+  auto hit = store_->FindCachedTask("k");
+  ASSERT_TRUE(hit.ok()) << hit.status().ToString();
+  ASSERT_TRUE(hit->has_value());
+  ExpectSameTask(**hit, fresh);
+  EXPECT_FALSE(store_->FindCachedTask("other")->has_value());
+  EXPECT_FALSE(store_->FindCachedTask("")->has_value());
 }
 
 TEST_F(StoreTest, MissingRunsAndTasksAreNotFound) {

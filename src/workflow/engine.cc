@@ -1,5 +1,6 @@
 // The engine's loop: start ready tasks, watch running ones, finish runs.
-// Submit, Cancel and Recover live in engine_submit.cc.
+// Submit, Cancel and Recover live in engine_submit.cc, retries and skips in
+// engine_attempts.cc, the cache in engine_cache.cc.
 #include "workflow/engine.h"
 
 #include <signal.h>
@@ -7,6 +8,7 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "workflow/duration.h"
 #include "workflow/engine_running.h"
 #include "workflow/engine_state.h"
 #include "workflow/registration.h"
@@ -119,6 +121,20 @@ void Engine::PollRunning(Running& r, bool* finished) {
     }
   });
   std::optional<ExitInfo> exit = launcher_.Poll(r.handle);
+  const int64_t timeout_ms = task.options.timeout_ms;
+  if (!exit && timeout_ms > 0) {
+    const TimeMs now = clock_.NowMs();
+    if (!r.timed_out && now - task.rec.started_ms >= timeout_ms) {
+      Status st = launcher_.Kill(r.handle, SIGTERM);
+      if (!st.ok()) spdlog::warn("task {}: SIGTERM: {}", r.task_id, st.ToString());
+      r.timed_out = true;
+      r.kill_at_ms = now + options_.kill_grace_ms;
+    } else if (r.timed_out && !r.sigkill_sent && now >= r.kill_at_ms) {
+      Status st = launcher_.Kill(r.handle, SIGKILL);
+      if (!st.ok()) spdlog::warn("task {}: SIGKILL: {}", r.task_id, st.ToString());
+      r.sigkill_sent = true;
+    }
+  }
   if (!exit && (fraction != task.rec.progress || message != task.rec.message)) {
     store::TaskRecord next = task.rec;
     next.progress = fraction;
@@ -133,7 +149,12 @@ void Engine::PollRunning(Running& r, bool* finished) {
   if (!exit) return;
   task.rec.progress = fraction;
   task.rec.message = message;
-  CompleteTask(run, r, *exit);
+  if (r.timed_out) {
+    FailAttempt(run, r.task, "timed out after " + FormatDuration(timeout_ms),
+                exit->signaled ? 128 + exit->signal : exit->code);
+  } else {
+    CompleteTask(run, r, *exit);
+  }
   *finished = true;
 }
 
@@ -148,12 +169,12 @@ void Engine::CompleteTask(RunState& run, Running& r, const ExitInfo& exit) {
                                      : exit.Describe();
     std::string last = LastNonEmptyLine(r.task_dir / "stderr.log");
     if (!last.empty()) error += ": " + last;
-    FailTask(run, r.task, error, exit.signaled ? 128 + exit.signal : exit.code);
+    FailAttempt(run, r.task, error, exit.signaled ? 128 + exit.signal : exit.code);
     return;
   }
   auto collected = CollectOutputs(r.task_dir, task.def, artifacts_);
   if (!collected.ok()) {
-    FailTask(run, r.task, collected.status().message(), exit.code);
+    FailAttempt(run, r.task, collected.status().message(), exit.code);
     return;
   }
   store::TaskRecord next = task.rec;
@@ -206,7 +227,8 @@ Status Engine::StartTask(RunState& run, size_t index) {
   TaskState& task = run.tasks[index];
   ASSIGN_OR_RETURN(auto inputs, InputsOf(run, index));
   ASSIGN_OR_RETURN(PreparedAttempt p, PrepareAttempt(options_.data_dir, options_.builtin_runner,
-                                                     task.rec, task.def, inputs));
+                                                     task.rec, task.def, inputs,
+                                                     task.options.allocation));
   for (const auto& [key, value] : options_.task_env) p.process.env[key] = value;
   ASSIGN_OR_RETURN(ProcessHandle handle, launcher_.Start(p.process));
 
@@ -267,10 +289,18 @@ void Engine::StartReadyTasks() {
       if (static_cast<int>(running_.size()) >= options_.max_parallel) return;
       TaskState& task = run.tasks[i];
       if (task.rec.state != st::kPending) continue;
+      if (clock_.NowMs() < task.retry_at_ms) continue;
       bool ready = std::all_of(task.producers.begin(), task.producers.end(), [&](size_t p) {
-        return run.tasks[p].rec.state == st::kSucceeded;
+        return run.tasks[p].rec.state == st::kSucceeded || run.tasks[p].rec.state == st::kCached;
       });
       if (!ready) continue;
+      if (task.when_node && !EvaluateWhen(*task.options.when, run.tasks[*task.when_node].rec.outputs)) {
+        const WhenExpr& w = *task.options.when;
+        EndUnrun(run, i, st::kSkipped, "skipped: when '" + w.node + ".metrics." + w.metric + " " +
+                                           w.op + " " + Json(w.value).dump() + "' is false");
+        continue;
+      }
+      if (TryCache(run, i)) continue;
       Status st = StartTask(run, i);
       if (!st.ok()) FailTask(run, i, st.message(), 0);
     }
@@ -286,9 +316,11 @@ void Engine::FinishRuns() {
     std::vector<size_t> changed_index;
     std::vector<std::string> states(run.tasks.size());
     for (size_t i = 0; i < run.tasks.size(); ++i) states[i] = run.tasks[i].rec.state;
+    // A task whose producer was skipped is skipped too (when no producer failed).
     for (size_t i : run.order) {
       if (states[i] != st::kPending) continue;
-      for (size_t p : run.tasks[i].producers) {
+      const size_t* skipped_by = nullptr;
+      for (const size_t& p : run.tasks[i].producers) {
         if (states[p] == st::kFailed || states[p] == st::kCancelled) {
           store::TaskRecord next = run.tasks[i].rec;
           next.state = st::kCancelled;
@@ -297,8 +329,19 @@ void Engine::FinishRuns() {
           states[i] = st::kCancelled;
           changed.push_back(std::move(next));
           changed_index.push_back(i);
+          skipped_by = nullptr;
           break;
         }
+        if (states[p] == st::kSkipped && skipped_by == nullptr) skipped_by = &p;
+      }
+      if (skipped_by != nullptr) {
+        store::TaskRecord next = run.tasks[i].rec;
+        next.state = st::kSkipped;
+        next.message = "skipped: upstream node '" + run.tasks[*skipped_by].rec.node + "' was skipped";
+        next.finished_ms = clock_.NowMs();
+        states[i] = st::kSkipped;
+        changed.push_back(std::move(next));
+        changed_index.push_back(i);
       }
     }
     bool all_done = std::all_of(states.begin(), states.end(),

@@ -12,6 +12,15 @@
 //   "<port>":      {"digest": <sha256>, "type": <port type>, "meta": {...}}  per output port
 //   "_metrics":    the operator's outputs.json "metrics" (present when non-empty)
 //   "_registered": {"model": <name>, "version": <n>}  when the task registered a model
+// task.cache_key: sha256 of operator, resolved params and input digests (cache_key.h);
+//   a task is `cached` (outputs copied, nothing run) when an earlier task with its key
+//   succeeded, unless its node says cache: false, the run was submitted no_cache, or
+//   its operator is never cached (registrations and other side effects).
+// Per node (node_options.h): failed attempts are retried after backoff * 2^(attempt-1)
+//   as new attempts, the task pending meanwhile with message "retrying in 2s (attempt
+//   2 of 3)"; an attempt past its timeout gets SIGTERM, SIGKILL after kill_grace_ms,
+//   and fails with "timed out after 30s"; a false `when` makes the task and everything
+//   that depends on it `skipped`, which a run may end with and still succeed.
 // task.inputs: "<port>": {"digest", "type", "from": "<node>.<port>"}; a resolved dataset
 // is "dataset": {"digest", "type": "table", "dataset": {"name", "version", "id"}}.
 //
@@ -49,7 +58,11 @@ struct EngineOptions {
 };
 
 struct SubmitOptions {
-  Json params = Json::object();  // pipeline-level params, recorded on the run
+  // Values of the pipeline's declared params (over their defaults); the resolved values
+  // of all of them are recorded on the run (RunRecord::params).
+  Json params = Json::object();
+  // Runs every task even when an earlier task with the same cache key succeeded.
+  bool no_cache = false;
 };
 
 struct RunState;  // engine-private (engine_state.h)
@@ -101,8 +114,17 @@ class Engine {
   void StartReadyTasks();
   void FinishRuns();
   Status StartTask(RunState& run, size_t task);
+  // Sets the task's cache key (cache_key.h) and, when an earlier task with that key
+  // succeeded and the node and run allow it, records the task cached with that task's
+  // outputs. True when the task is done without running.
+  bool TryCache(RunState& run, size_t task);
   void CompleteTask(RunState& run, Running& r, const ExitInfo& exit);
   void FailTask(RunState& run, size_t task, const std::string& error, int exit_code);
+  // A failed attempt: back to pending for a retry after backoff * 2^(attempt-1) while
+  // the node's retries last, else FailTask.
+  void FailAttempt(RunState& run, size_t task, const std::string& error, int exit_code);
+  // Ends a pending task without running it (skipped or cancelled), in the store first.
+  void EndUnrun(RunState& run, size_t task, const std::string& state, const std::string& why);
   // The operator inputs of a task from its producers' recorded outputs (and its dataset).
   Result<std::map<std::string, operators::InputArtifact>> InputsOf(const RunState& run,
                                                                    size_t task);

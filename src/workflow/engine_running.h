@@ -25,6 +25,9 @@ struct Engine::Running {
   bool cancelled = false;
   TimeMs kill_at_ms = 0;
   bool sigkill_sent = false;
+  // Set when the attempt ran past its node's timeout: SIGTERM was sent, SIGKILL follows
+  // at kill_at_ms, and its exit counts as a failed attempt.
+  bool timed_out = false;
 };
 
 }  // namespace tandem::workflow

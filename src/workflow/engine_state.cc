@@ -32,6 +32,14 @@ Result<RunState> BuildRunState(store::RunRecord run, const PipelineSpec& spec,
   for (size_t i = 0; i < n; ++i) {
     TaskState& t = state.tasks[i];
     t.def = plan.operators[i];
+    t.options = plan.options.size() == n ? plan.options[i] : NodeOptions{};
+    if (t.options.when) {
+      size_t producer = index.at(t.options.when->node);  // validated: the node exists
+      t.when_node = producer;
+      if (std::find(t.producers.begin(), t.producers.end(), producer) == t.producers.end()) {
+        t.producers.push_back(producer);
+      }
+    }
     for (const auto& [port, ref] : spec.nodes[i].inputs) {
       size_t producer = index.at(ref.node);  // validated: the node exists
       t.wires[port] = Wire{producer, ref.port};

@@ -2,11 +2,14 @@
 // Private to the engine: its in-memory picture of one unfinished run. The store is the
 // truth; this is a copy kept in step by writing the store first, then the copy.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "operators/catalog.h"
 #include "store/records.h"
+#include "core/clock.h"
+#include "workflow/node_options.h"
 #include "workflow/pipeline_spec.h"
 #include "workflow/validate.h"
 
@@ -22,13 +25,21 @@ struct TaskState {
   store::TaskRecord rec;
   operators::OperatorDef def;
   std::map<std::string, Wire> wires;  // input port -> producer
-  std::vector<size_t> producers;      // distinct producer indices
+  std::vector<size_t> producers;      // distinct producer indices, `when`'s node included
+  NodeOptions options;
+  std::optional<size_t> when_node;    // index of the node its `when` reads
+  // A failed attempt waiting for its retry starts no earlier than this. Kept in memory
+  // only: after a restart a waiting retry starts at once.
+  TimeMs retry_at_ms = 0;
 };
 
 struct RunState {
   store::RunRecord rec;
   std::vector<TaskState> tasks;  // indexed like the spec's nodes
   std::vector<size_t> order;     // topological
+  // SubmitOptions::no_cache. Kept in memory only: a run adopted after a restart reads
+  // the cache again.
+  bool no_cache = false;
 };
 
 // Builds the wiring of `spec` (validated into `plan`) around the task records, matched

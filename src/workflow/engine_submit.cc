@@ -22,15 +22,14 @@ Result<store::RunRecord> Engine::Submit(const std::string& pipeline_yaml,
   if (!options.params.is_object()) return InvalidArgument("params: expected an object");
   ASSIGN_OR_RETURN(PipelineSpec spec, ParsePipelineYaml(pipeline_yaml));
   PipelinePlan plan;
-  RETURN_IF_ERROR(ValidatePipeline(spec, catalog_, &plan));
+  RETURN_IF_ERROR(ValidatePipeline(spec, catalog_, &plan, options.params));
 
   const TimeMs now = clock_.NowMs();
   store::RunRecord run;
   run.id = NewId("run");
   run.pipeline_name = spec.name;
   run.state = st::kPending;
-  run.params = spec.params.is_object() ? spec.params : Json::object();
-  run.params.update(options.params);
+  run.params = plan.param_values;
   run.created_ms = now;
 
   // Datasets are resolved (and their versions pinned) now: a typo fails the submit,
@@ -48,9 +47,9 @@ Result<store::RunRecord> Engine::Submit(const std::string& pipeline_yaml,
     t.operator_name = def.name;
     t.operator_version = def.version;
     t.state = st::kPending;
-    t.params = node.params;
+    t.params = plan.params[i];
     if (!def.dataset_param.empty()) {
-      auto d = ResolveDatasetParam(store_, node.params, def.dataset_param,
+      auto d = ResolveDatasetParam(store_, t.params, def.dataset_param,
                                    "nodes." + node.name + ".params");
       if (d.ok()) {
         t.inputs["dataset"] = DatasetInputRecord(*d);
@@ -78,6 +77,7 @@ Result<store::RunRecord> Engine::Submit(const std::string& pipeline_yaml,
   RETURN_IF_ERROR(written);
 
   ASSIGN_OR_RETURN(RunState state, BuildRunState(run, spec, plan, std::move(tasks)));
+  state.no_cache = options.no_cache;
   std::lock_guard<std::mutex> lock(mu_);
   // A concurrent Recover() may have adopted the run from the store already.
   if (!runs_.count(run.id)) {
@@ -172,7 +172,8 @@ Status Engine::AdoptRun(const store::RunRecord& run) {
   auto spec = ParsePipelineYaml(pipeline->spec);
   if (!spec.ok()) return fail_run(spec.status());
   PipelinePlan plan;
-  Status valid = ValidatePipeline(*spec, catalog_, &plan);
+  // The run's recorded params are the values it was submitted with.
+  Status valid = ValidatePipeline(*spec, catalog_, &plan, run.params);
   if (!valid.ok()) return fail_run(valid);
   auto built = BuildRunState(run, *spec, plan, tasks);
   if (!built.ok()) return fail_run(built.status());

@@ -115,6 +115,9 @@ class FailingStore : public store::Store {
   }
   Result<store::TaskRecord> GetTask(const std::string& id) override { return s_.GetTask(id); }
   Result<std::vector<store::TaskRecord>> ListTasks(const std::string& id) override { return s_.ListTasks(id); }
+  Result<std::optional<store::TaskRecord>> FindCachedTask(const std::string& key) override {
+    return s_.FindCachedTask(key);
+  }
   Result<store::ModelVersionRecord> CreateModelVersion(store::ModelVersionRecord v) override { return s_.CreateModelVersion(v); }
   Result<store::ModelVersionRecord> GetModelVersion(const std::string& n, int v) override { return s_.GetModelVersion(n, v); }
   Result<std::vector<store::ModelSummary>> ListModels() override { return s_.ListModels(); }

@@ -10,7 +10,7 @@ namespace tandem::workflow {
 namespace {
 
 const std::set<std::string> kPipelineKeys = {"name", "description", "params", "nodes"};
-// Reserved for later issues: accepted and kept, not interpreted.
+// Kept as given; their meaning is node_options.h's.
 const std::set<std::string> kReservedNodeKeys = {"resources", "retries", "timeout", "cache",
                                                  "when"};
 

@@ -3,14 +3,16 @@
 // keys, which YAML kinds); what the names mean is checked by ValidatePipeline.
 //
 // name: cancer-gbdt
-// params: {...}                      # optional, pipeline-level (reserved for a later issue)
+// params:                            # optional, pipeline-level (params_template.h)
+//   rounds: {type: integer, default: 100}
 // nodes:
 //   load:  {operator: dataset-load, params: {dataset: breast_cancer}}
-//   split: {operator: split@2, inputs: {table: load.table}, params: {seed: 7}}
+//   split: {operator: split@2, inputs: {table: load.table}, params: {seed: "{{params.rounds}}"}}
 //
 // Node keys: operator (required), inputs (port: <node>.<port>), params (a mapping), and
-// the reserved keys resources, retries, timeout, cache, when: parsed, kept as JSON in
-// NodeSpec::reserved and not interpreted yet. Any other key is an error naming it.
+// resources, retries, timeout, cache, when: kept as JSON in NodeSpec::reserved and
+// interpreted by ParseNodeOptions (node_options.h) during validation. Any other key is
+// an error naming it.
 #include <map>
 #include <string>
 #include <vector>

@@ -8,7 +8,8 @@ Result<PreparedAttempt> PrepareAttempt(const fs::path& data_dir,
                                        const std::vector<std::string>& builtin_runner,
                                        const store::TaskRecord& task,
                                        const operators::OperatorDef& def,
-                                       const std::map<std::string, operators::InputArtifact>& inputs) {
+                                       const std::map<std::string, operators::InputArtifact>& inputs,
+                                       const Json& allocation) {
   if (def.runtime != "builtin") {
     return FailedPrecondition("runtime '" + def.runtime + "' of operator '" + def.name +
                               "' is not supported by this engine yet");
@@ -44,7 +45,7 @@ Result<PreparedAttempt> PrepareAttempt(const fs::path& data_dir,
     if (ec) return IoError("cannot create '" + dir.string() + "': " + ec.message());
     spec.outputs[port] = operators::OutputSlot{dir.string(), pd.type};
   }
-  spec.allocation = {{"cpus", 1}, {"memory_mib", 0}, {"gpus", Json::array()}};
+  spec.allocation = allocation;
   RETURN_IF_ERROR(operators::WriteTaskSpec(p.task_dir.string(), spec));
 
   p.process.argv = builtin_runner;

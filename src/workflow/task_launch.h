@@ -27,11 +27,15 @@ struct PreparedAttempt {
 // the directories, writes task.json and builds the process:
 //   argv = builtin_runner + [task_dir], cwd = task_dir, env TANDEM_TASK_DIR=task_dir,
 //   stdout -> task_dir/stdout.log, stderr -> task_dir/stderr.log.
+// task.json "allocation" is `allocation` (NodeOptions::allocation).
 // kFailedPrecondition for a runtime other than "builtin" or an empty builtin_runner.
 Result<PreparedAttempt> PrepareAttempt(const std::filesystem::path& data_dir,
                                        const std::vector<std::string>& builtin_runner,
                                        const store::TaskRecord& task,
                                        const operators::OperatorDef& def,
-                                       const std::map<std::string, operators::InputArtifact>& inputs);
+                                       const std::map<std::string, operators::InputArtifact>& inputs,
+                                       const Json& allocation = {{"cpus", 1},
+                                                                 {"memory_mib", 0},
+                                                                 {"gpus", Json::array()}});
 
 }  // namespace tandem::workflow

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/ids.h"
+#include "workflow/params_template.h"
 
 namespace tandem::workflow {
 namespace {
@@ -103,7 +104,7 @@ std::vector<std::vector<size_t>> FindCycles(const std::vector<std::vector<size_t
 }  // namespace
 
 Status ValidatePipeline(const PipelineSpec& spec, const operators::Catalog& catalog,
-                        PipelinePlan* plan) {
+                        PipelinePlan* plan, const Json& param_overrides) {
   Problems problems;
   if (!IsValidName(spec.name)) problems.Add("name: " + InvalidNameMessage("pipeline name", spec.name));
   if (spec.nodes.empty()) problems.Add("nodes: a pipeline needs at least one node");
@@ -185,6 +186,30 @@ Status ValidatePipeline(const PipelineSpec& spec, const operators::Catalog& cata
     }
   }
 
+  std::vector<std::string> more;
+  Json values = ResolvePipelineParams(spec.params, param_overrides, &more);
+  std::vector<NodeOptions> options;
+  std::vector<Json> params;
+  options.reserve(n);
+  params.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const NodeSpec& node = spec.nodes[i];
+    const std::string path = "nodes." + node.name;
+    params.push_back(SubstituteParams(node.params, spec.params, values, path + ".params", &more));
+    options.push_back(ParseNodeOptions(node.reserved, path, &more));
+    if (!options.back().when) continue;
+    const std::string& upstream = options.back().when->node;
+    auto nit = index.find(upstream);
+    if (nit == index.end()) {
+      more.push_back(path + ".when: unknown node '" + upstream + "'");
+    } else if (nit->second == i) {
+      more.push_back(path + ".when: a node cannot depend on its own metrics");
+    } else {
+      downstream[nit->second].push_back(i);  // the implicit edge
+    }
+  }
+  for (auto& p : more) problems.Add(std::move(p));
+
   std::vector<size_t> order;
   std::vector<size_t> left = TopologicalOrder(downstream, &order);
   if (!left.empty()) {
@@ -201,6 +226,9 @@ Status ValidatePipeline(const PipelineSpec& spec, const operators::Catalog& cata
     plan->operators.reserve(n);
     for (size_t i = 0; i < n; ++i) plan->operators.push_back(*defs[i]);
     plan->order = std::move(order);
+    plan->options = std::move(options);
+    plan->params = std::move(params);
+    plan->param_values = std::move(values);
   }
   return Status::Ok();
 }

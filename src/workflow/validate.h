@@ -7,6 +7,7 @@
 
 #include "core/status.h"
 #include "operators/catalog.h"
+#include "workflow/node_options.h"
 #include "workflow/pipeline_spec.h"
 
 namespace tandem::workflow {
@@ -16,6 +17,9 @@ struct PipelinePlan {
   std::vector<operators::OperatorDef> operators;  // resolved definition of each node
   std::vector<size_t> order;  // node indices; every node after all of its producers,
                               // ties broken by YAML order
+  std::vector<NodeOptions> options;  // retries, timeout, cache, when, resources
+  std::vector<Json> params;          // node params with pipeline params substituted
+  Json param_values = Json::object();  // every pipeline param's value (params_template.h)
 };
 
 // Reports EVERY problem at once as one kInvalidArgument message, problems separated by
@@ -28,9 +32,17 @@ struct PipelinePlan {
 //   nodes.train.inputs.train: type mismatch: 'load.table' is table, port 'train' takes model
 //   nodes.train.inputs.train: required input is not wired
 //   cycle: a -> b -> c -> a          (each node feeds the next)
-// On success fills *plan when given. Params are only required to be mappings here
-// (checked by the parser); schema validation is a later issue.
+//   params.rounds: expected integer, got "many"       (pipeline params, params_template.h)
+//   nodes.train.params.num_rounds: unknown pipeline param 'rouns'
+//   nodes.train.timeout: expected a duration like 30s, ...   (node_options.h)
+//   nodes.register.when: unknown node 'evaluat'
+// `param_overrides` are the submit's values for pipeline params (over the defaults).
+// A node's `when` names another node; that node becomes an implicit producer of it (an
+// edge of the DAG: it orders the nodes and counts for cycles) without wiring any port.
+// On success fills *plan when given. Node params are otherwise only required to be
+// mappings (checked by the parser); schema validation is a later issue.
 Status ValidatePipeline(const PipelineSpec& spec, const operators::Catalog& catalog,
-                        PipelinePlan* plan = nullptr);
+                        PipelinePlan* plan = nullptr,
+                        const Json& param_overrides = Json::object());
 
 }  // namespace tandem::workflow
