@@ -17,10 +17,14 @@ Result<Json> RunWithTasks(Platform& p, const std::string& id) {
 }  // namespace
 
 void AddRunRoutes(http::Server& server, Platform& p) {
-  // The body is the pipeline YAML (JSON is YAML too).
+  // The body is the pipeline YAML (JSON is YAML too); ?no_cache=1 runs every task.
   server.Route("POST", "/api/v1/runs", [&p](const http::Request& req) {
     if (req.body.empty()) return http::ErrorResponse(InvalidArgument("body: the pipeline YAML is empty"));
-    auto run = p.engine->Submit(req.body);
+    workflow::SubmitOptions options;
+    auto no_cache = req.query.find("no_cache");
+    options.no_cache = no_cache != req.query.end() && no_cache->second != "0" &&
+                       no_cache->second != "false";
+    auto run = p.engine->Submit(req.body, options);
     if (!run.ok()) return http::ErrorResponse(run.status());
     return Reply(RunWithTasks(p, run->id), 201);
   });

@@ -13,8 +13,9 @@ int DatasetList(const ApiClient& api);
 int DatasetShow(const ApiClient& api, const std::string& name);
 
 // Submits the pipeline file and prints the run id; with `wait`, follows the run's
-// progress and returns 0 only if it succeeded.
-int RunSubmit(const ApiClient& api, const std::string& file, bool wait);
+// progress and returns 0 only if it succeeded. `no_cache` runs every task even when an
+// earlier identical one could be reused.
+int RunSubmit(const ApiClient& api, const std::string& file, bool wait, bool no_cache);
 int RunShow(const ApiClient& api, const std::string& id);
 int RunList(const ApiClient& api, const std::string& pipeline, const std::string& state);
 int RunCancel(const ApiClient& api, const std::string& id);

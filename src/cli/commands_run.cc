@@ -63,10 +63,10 @@ void PrintTasks(const Json& run) {
 
 }  // namespace
 
-int RunSubmit(const ApiClient& api, const std::string& file, bool wait) {
+int RunSubmit(const ApiClient& api, const std::string& file, bool wait, bool no_cache) {
   auto spec = ReadFile(file);
   if (!spec.ok()) return Fail(spec.status());
-  auto run = api.Post("/api/v1/runs", *spec, "application/yaml");
+  auto run = api.Post(no_cache ? "/api/v1/runs?no_cache=1" : "/api/v1/runs", *spec, "application/yaml");
   if (!run.ok()) return Fail(run.status());
   std::string id = (*run)["id"];
   std::cout << id << "\n" << std::flush;

@@ -61,9 +61,10 @@ int main(int argc, char** argv) {
   // runs
   auto* run = app.add_subcommand("run", "Run a pipeline: tandem run PIPELINE.yaml [--wait]");
   std::string run_file, run_id, run_pipeline, run_state;
-  bool run_wait = false;
+  bool run_wait = false, run_no_cache = false;
   run->add_option("pipeline", run_file, "Pipeline YAML file")->check(CLI::ExistingFile);
   run->add_flag("--wait", run_wait, "Follow progress; exit 0 only if the run succeeds");
+  run->add_flag("--no-cache", run_no_cache, "Run every task, reusing no earlier result");
   auto* run_show = run->add_subcommand("show", "Show a run and its tasks");
   run_show->add_option("id", run_id)->required();
   auto* run_list = run->add_subcommand("list", "List runs");
@@ -143,7 +144,7 @@ int main(int argc, char** argv) {
   if (*run_cancel) return cli::RunCancel(api, run_id);
   if (*run) {
     if (run_file.empty()) return cli::Fail(InvalidArgument("run: give a PIPELINE.yaml file"));
-    return cli::RunSubmit(api, run_file, run_wait);
+    return cli::RunSubmit(api, run_file, run_wait, run_no_cache);
   }
   if (*model_list) return cli::ModelList(api);
   if (*model_show) return cli::ModelShow(api, model_name);

@@ -100,6 +100,21 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(probs["shape"], [1, 3])
         self.assertEqual(max(range(3), key=lambda k: probs["data"][k]), 2)
 
+    def test_identical_rerun_is_cached_unless_no_cache(self):
+        s = self.server
+        s.cli("dataset", "import", "wine", os.path.join(SKLEARN_DATA, "wine_data.csv"))
+        spec = os.path.join(s.data_dir, "wine.yaml")
+        with open(spec, "w") as f:
+            f.write("name: wine-split\nnodes:\n"
+                    "  load: {operator: dataset-load, params: {dataset: wine}}\n"
+                    "  split: {operator: split, inputs: {table: load.table}, params: {seed: 3}}\n")
+        def states(*extra):
+            run_id = s.cli("run", spec, "--wait", *extra).stdout.splitlines()[0]
+            return [t["state"] for t in s.api("GET", f"/api/v1/runs/{run_id}")[1]["tasks"]]
+        self.assertEqual(states(), ["succeeded", "succeeded"])
+        self.assertEqual(states(), ["cached", "cached"])
+        self.assertEqual(states("--no-cache"), ["succeeded", "succeeded"])
+
     def test_regression_path(self):
         s = self.server
         self.import_and_run("boston", "boston_house_prices.csv", "boston-regression.yaml")
