@@ -223,6 +223,33 @@ void Engine::FailTask(RunState& run, size_t index, const std::string& error, int
   task.rec = std::move(next);
 }
 
+Status Engine::RecordTaskBegun(RunState& run, size_t index, store::TaskRecord next,
+                               const std::map<std::string, operators::InputArtifact>& inputs) {
+  TaskState& task = run.tasks[index];
+  Json recorded = next.inputs.is_object() ? next.inputs : Json::object();
+  for (const auto& [port, wire] : task.wires) {
+    auto it = inputs.find(port);
+    if (it == inputs.end()) continue;
+    recorded[port] = {{"digest", it->second.digest},
+                      {"type", it->second.type},
+                      {"from", run.tasks[wire.producer].rec.node + "." + wire.port}};
+  }
+  next.inputs = std::move(recorded);
+  store::RunRecord run_next = run.rec;
+  const bool run_starts = run.rec.state == st::kPending;
+  if (run_starts) {
+    run_next.state = st::kRunning;
+    run_next.started_ms = next.started_ms;
+  }
+  RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    RETURN_IF_ERROR(store_.UpdateTask(next));
+    return run_starts ? store_.UpdateRun(run_next) : Status::Ok();
+  }));
+  task.rec = std::move(next);
+  run.rec = std::move(run_next);
+  return Status::Ok();
+}
+
 Status Engine::StartTask(RunState& run, size_t index) {
   TaskState& task = run.tasks[index];
   ASSIGN_OR_RETURN(auto inputs, InputsOf(run, index));
@@ -244,33 +271,14 @@ Status Engine::StartTask(RunState& run, size_t index) {
   next.message.clear();
   next.error.clear();
   next.exit_code = 0;
-  Json recorded = next.inputs.is_object() ? next.inputs : Json::object();
-  for (const auto& [port, wire] : task.wires) {
-    if (!inputs.count(port)) continue;
-    recorded[port] = {{"digest", inputs[port].digest},
-                      {"type", inputs[port].type},
-                      {"from", run.tasks[wire.producer].rec.node + "." + wire.port}};
-  }
-  next.inputs = std::move(recorded);
-  store::RunRecord run_next = run.rec;
-  const bool run_starts = run.rec.state == st::kPending;
-  if (run_starts) {
-    run_next.state = st::kRunning;
-    run_next.started_ms = next.started_ms;
-  }
   // The process counts as running only once the store knows its pid: after a crash the
   // pid and start time are how the next server finds it again.
-  Status st = store_.Transaction([&]() -> Status {
-    RETURN_IF_ERROR(store_.UpdateTask(next));
-    return run_starts ? store_.UpdateRun(run_next) : Status::Ok();
-  });
+  Status st = RecordTaskBegun(run, index, std::move(next), inputs);
   if (!st.ok()) {
     Status killed = launcher_.Kill(handle, SIGKILL);
-    if (!killed.ok()) spdlog::warn("task {}: {}", next.id, killed.ToString());
+    if (!killed.ok()) spdlog::warn("task {}: {}", task.rec.id, killed.ToString());
     return st.WithContext("recording the start");
   }
-  task.rec = std::move(next);
-  run.rec = std::move(run_next);
   auto r = std::make_unique<Running>();
   r->run_id = run.rec.id;
   r->task_id = task.rec.id;

@@ -114,6 +114,11 @@ class Engine {
   void StartReadyTasks();
   void FinishRuns();
   Status StartTask(RunState& run, size_t task);
+  // Writes `next` (a task that starts running or is served from the cache) with the
+  // provenance of its inputs, and the run's own start when it is its first task, in one
+  // transaction; updates the in-memory records only when that lands.
+  Status RecordTaskBegun(RunState& run, size_t task, store::TaskRecord next,
+                         const std::map<std::string, operators::InputArtifact>& inputs);
   // Sets the task's cache key (cache_key.h) and, when an earlier task with that key
   // succeeded and the node and run allow it, records the task cached with that task's
   // outputs. True when the task is done without running.

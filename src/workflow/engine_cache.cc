@@ -35,31 +35,11 @@ bool Engine::TryCache(RunState& run, size_t index) {
   next.finished_ms = now;
   next.error.clear();
   next.message = "cached: outputs of task " + earlier.id + " (run " + earlier.run_id + ")";
-  Json recorded = next.inputs.is_object() ? next.inputs : Json::object();
-  for (const auto& [port, wire] : task.wires) {
-    if (!inputs->count(port)) continue;
-    const operators::InputArtifact& a = inputs->at(port);
-    recorded[port] = {{"digest", a.digest},
-                      {"type", a.type},
-                      {"from", run.tasks[wire.producer].rec.node + "." + wire.port}};
-  }
-  next.inputs = std::move(recorded);
-  store::RunRecord run_next = run.rec;
-  const bool run_starts = run.rec.state == st::kPending;
-  if (run_starts) {
-    run_next.state = st::kRunning;
-    run_next.started_ms = now;
-  }
-  Status written = store_.Transaction([&]() -> Status {
-    RETURN_IF_ERROR(store_.UpdateTask(next));
-    return run_starts ? store_.UpdateRun(run_next) : Status::Ok();
-  });
+  Status written = RecordTaskBegun(run, index, std::move(next), *inputs);
   if (!written.ok()) {
     spdlog::warn("task {}: recording the cache hit: {}", task.rec.id, written.ToString());
     return false;  // runs instead
   }
-  task.rec = std::move(next);
-  run.rec = std::move(run_next);
   return true;
 }
 
