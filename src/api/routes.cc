@@ -23,6 +23,7 @@ void AddRoutes(http::Server& server, Platform& platform) {
   });
   AddDatasetRoutes(server, platform);
   AddRunRoutes(server, platform);
+  AddLogRoutes(server, platform);
   AddModelRoutes(server, platform);
   AddOperatorRoutes(server, platform);
   AddServiceRoutes(server, platform);

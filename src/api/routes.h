@@ -11,6 +11,8 @@ void AddRoutes(http::Server& server, Platform& platform);
 // Pieces of AddRoutes, one per resource.
 void AddDatasetRoutes(http::Server& server, Platform& platform);
 void AddRunRoutes(http::Server& server, Platform& platform);
+// Task logs of a run (routes_logs.cc): JSON byte ranges and a long-poll SSE stream.
+void AddLogRoutes(http::Server& server, Platform& platform);
 void AddModelRoutes(http::Server& server, Platform& platform);
 void AddOperatorRoutes(http::Server& server, Platform& platform);
 void AddServiceRoutes(http::Server& server, Platform& platform);

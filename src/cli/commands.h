@@ -19,6 +19,12 @@ int RunSubmit(const ApiClient& api, const std::string& file, bool wait, bool no_
 int RunShow(const ApiClient& api, const std::string& id);
 int RunList(const ApiClient& api, const std::string& pipeline, const std::string& state);
 int RunCancel(const ApiClient& api, const std::string& id);
+// Prints a task's log (stdout, or stderr with `stderr_stream`) of `attempt` (0 = the
+// latest); without `node`, every task that ran, each under "==> NODE (attempt N) <==".
+// With `follow`, keeps polling every 300 ms and printing new text until the task (or,
+// without node, the whole run) is finished. kNotFound names an unknown run or node.
+int RunLogs(const ApiClient& api, const std::string& id, const std::string& node, bool follow,
+            int attempt, bool stderr_stream);
 
 int ModelList(const ApiClient& api);
 int ModelShow(const ApiClient& api, const std::string& name);

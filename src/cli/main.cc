@@ -72,6 +72,15 @@ int main(int argc, char** argv) {
   run_list->add_option("--state", run_state);
   auto* run_cancel = run->add_subcommand("cancel", "Cancel a run");
   run_cancel->add_option("id", run_id)->required();
+  std::string logs_node;
+  bool logs_follow = false, logs_stderr = false;
+  int logs_attempt = 0;
+  auto* run_logs = run->add_subcommand("logs", "Print a run's task logs: logs ID [NODE] [-f]");
+  run_logs->add_option("id", run_id)->required();
+  run_logs->add_option("node", logs_node, "Node of the pipeline (default: every node)");
+  run_logs->add_flag("-f,--follow", logs_follow, "Keep printing new output until finished");
+  run_logs->add_option("--attempt", logs_attempt, "Attempt of the node [latest]");
+  run_logs->add_flag("--stderr", logs_stderr, "Print stderr instead of stdout");
 
   // models
   auto* model = app.add_subcommand("model", "The model library");
@@ -142,6 +151,7 @@ int main(int argc, char** argv) {
   if (*run_show) return cli::RunShow(api, run_id);
   if (*run_list) return cli::RunList(api, run_pipeline, run_state);
   if (*run_cancel) return cli::RunCancel(api, run_id);
+  if (*run_logs) return cli::RunLogs(api, run_id, logs_node, logs_follow, logs_attempt, logs_stderr);
   if (*run) {
     if (run_file.empty()) return cli::Fail(InvalidArgument("run: give a PIPELINE.yaml file"));
     return cli::RunSubmit(api, run_file, run_wait, run_no_cache);

@@ -4,6 +4,7 @@ import os
 import shutil
 import sys
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
 from harness import REPO, SKLEARN_DATA, Tandem, infer_body, sklearn_rows  # noqa: E402
@@ -114,6 +115,40 @@ class EndToEnd(unittest.TestCase):
         self.assertEqual(states(), ["succeeded", "succeeded"])
         self.assertEqual(states(), ["cached", "cached"])
         self.assertEqual(states("--no-cache"), ["succeeded", "succeeded"])
+
+    def test_task_logs_read_and_stream(self):
+        s = self.server
+        s.cli("dataset", "import", "iris", os.path.join(SKLEARN_DATA, "iris.csv"))
+        run = s.cli("run", os.path.join(EXAMPLES, "iris-gbdt.yaml"), "--wait", "--no-cache")
+        run_id = run.stdout.splitlines()[0].strip()
+        out = s.cli("run", "logs", run_id, "train").stdout
+        self.assertIn("progress ", out)
+        followed = s.cli("run", "logs", run_id, "train", "-f", timeout=60).stdout
+        self.assertEqual(followed, out)
+        self.assertIn("==> train (attempt 1) <==", s.cli("run", "logs", run_id).stdout)
+
+        status, first = s.api("GET", f"/api/v1/runs/{run_id}/logs?node=train")
+        self.assertEqual(status, 200, first)
+        self.assertGreater(first["next_offset"], 0)
+        self.assertEqual(first["attempt"], 1)
+        self.assertEqual(first["data"], out)
+        status, rest = s.api("GET", f"/api/v1/runs/{run_id}/logs?node=train"
+                                    f"&offset={first['next_offset']}")
+        self.assertEqual(status, 200, rest)
+        self.assertEqual(rest["data"], "")
+        self.assertTrue(rest["finished"])
+        status, missing = s.api("GET", f"/api/v1/runs/{run_id}/logs?node=nosuch")
+        self.assertEqual(status, 404)
+        self.assertIn("nosuch", missing["error"])
+        self.assertEqual(s.api("GET", "/api/v1/runs/nosuch/logs?node=train")[0], 404)
+
+        url = f"{s.url}/api/v1/runs/{run_id}/logs/stream?node=train"
+        with urllib.request.urlopen(url, timeout=30) as r:
+            self.assertTrue(r.headers["Content-Type"].startswith("text/event-stream"))
+            events = r.read().decode()
+        self.assertIn("data: progress ", events)
+        self.assertIn("event: end", events)
+        self.assertIn(f"id: {first['next_offset']}", events)
 
     def test_regression_path(self):
         s = self.server
