@@ -1,5 +1,7 @@
 #include "api/routes.h"
 
+#include "core/digits.h"
+
 namespace tandem::api {
 
 http::Response Reply(const Result<Json>& result, int ok_status) {
@@ -11,10 +13,11 @@ Result<int> QueryInt(const http::Request& req, const std::string& key, int fallb
   auto it = req.query.find(key);
   if (it == req.query.end() || it->second.empty()) return fallback;
   const std::string& v = it->second;
-  if (v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) {
+  auto value = ParseDigits(v, 9);
+  if (!value) {
     return InvalidArgument("query parameter " + key + ": '" + v + "' is not a non-negative integer");
   }
-  return std::stoi(v);
+  return *value;
 }
 
 void AddRoutes(http::Server& server, Platform& platform) {

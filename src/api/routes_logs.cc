@@ -29,6 +29,7 @@
 
 #include "api/log_reader.h"
 #include "api/routes.h"
+#include "core/digits.h"
 #include "core/fs.h"
 
 namespace tandem::api {
@@ -176,10 +177,9 @@ Result<http::Response> Stream(Platform& p, const http::Request& req) {
   ASSIGN_OR_RETURN(int offset, QueryInt(req, "offset", 0));
   if (auto h = req.headers.find("last-event-id"); h != req.headers.end() && !h->second.empty()) {
     const std::string& id = h->second;
-    if (id.size() > 9 || id.find_first_not_of("0123456789") != std::string::npos) {
-      return InvalidArgument("header Last-Event-ID: '" + id + "' is not a byte offset");
-    }
-    offset = std::stoi(id);
+    auto value = ParseDigits(id, 9);
+    if (!value) return InvalidArgument("header Last-Event-ID: '" + id + "' is not a byte offset");
+    offset = *value;
   }
   ASSIGN_OR_RETURN(int attempt, QueryInt(req, "attempt", 0));
   ASSIGN_OR_RETURN(std::string stream, StreamParam(req, false));

@@ -1,6 +1,7 @@
 // The model library: models and their versions.
 #include "api/json_views.h"
 #include "api/routes.h"
+#include "core/digits.h"
 
 namespace tandem::api {
 
@@ -29,10 +30,9 @@ void AddModelRoutes(http::Server& server, Platform& p) {
   });
   server.Route("GET", "/api/v1/models/{name}/versions/{version}", [&p](const http::Request& req) {
     const std::string& v = req.params.at("version");
-    if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) {
-      return http::ErrorResponse(InvalidArgument("version: '" + v + "' is not a number"));
-    }
-    auto mv = p.store->GetModelVersion(req.params.at("name"), std::stoi(v));
+    auto version = ParseDigits(v, 6);
+    if (!version) return http::ErrorResponse(InvalidArgument("version: '" + v + "' is not a number"));
+    auto mv = p.store->GetModelVersion(req.params.at("name"), *version);
     if (!mv.ok()) return http::ErrorResponse(mv.status());
     return http::JsonResponse(ToJson(*mv));
   });

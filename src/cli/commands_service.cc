@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/text_table.h"
+#include "core/digits.h"
 
 namespace tandem::cli {
 
@@ -12,10 +13,9 @@ int ServiceDeploy(const ApiClient& api, const std::string& model, const std::str
   if (colon != std::string::npos) {
     model_name = model.substr(0, colon);
     std::string v = model.substr(colon + 1);
-    if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) {
-      return Fail(InvalidArgument("MODEL[:VERSION]: version '" + v + "' is not a number"));
-    }
-    version = std::stoi(v);
+    auto parsed = ParseDigits(v, 6);
+    if (!parsed) return Fail(InvalidArgument("MODEL[:VERSION]: version '" + v + "' is not a number"));
+    version = *parsed;
   }
   Json body = {{"name", name}, {"model", model_name}, {"version", version}};
   auto s = api.Post("/api/v1/services", body.dump());

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "core/digits.h"
+
 namespace tandem {
 
 Result<Config> LoadConfigFile(const std::string& path, Config base) {
@@ -46,11 +48,9 @@ Status ParseHostPort(const std::string& text, std::string* host, int* port) {
   if (colon == std::string::npos || colon == 0) {
     return InvalidArgument("listen: '" + text + "' must be host:port");
   }
-  std::string p = text.substr(colon + 1);
-  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) {
-    return InvalidArgument("listen: port in '" + text + "' must be a number");
-  }
-  int value = std::stoi(p);
+  auto parsed = ParseDigits(std::string_view(text).substr(colon + 1), 5);
+  if (!parsed) return InvalidArgument("listen: port in '" + text + "' must be a number");
+  int value = *parsed;
   if (value > 65535) return InvalidArgument("listen: port in '" + text + "' must be <= 65535");
   *host = text.substr(0, colon);
   *port = value;

@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/digits.h"
 #include "core/fs.h"
 #include "core/ids.h"
 #include "core/json.h"
@@ -77,6 +78,16 @@ TEST(FsTest, PathInsideRefusesEscapes) {
   ASSERT_TRUE(WriteFileAtomic(*dir / "x" / "f.txt", "hello").ok());
   EXPECT_EQ(*ReadFile(*dir / "x" / "f.txt"), "hello");
   fs::remove_all(*dir);
+}
+
+TEST(DigitsTest, OnlyBoundedRunsOfDigits) {
+  EXPECT_EQ(ParseDigits("42", 6), 42);
+  EXPECT_EQ(ParseDigits("000123", 6), 123);
+  EXPECT_FALSE(ParseDigits("", 6));
+  EXPECT_FALSE(ParseDigits("1234567", 6));
+  EXPECT_FALSE(ParseDigits("-1", 6));
+  EXPECT_FALSE(ParseDigits("1 ", 6));
+  EXPECT_FALSE(ParseDigits("+3", 6));
 }
 
 TEST(Sha256Test, KnownVector) {

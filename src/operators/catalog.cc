@@ -1,5 +1,7 @@
 #include "operators/catalog.h"
 
+#include "core/digits.h"
+
 namespace tandem::operators {
 
 Status Catalog::Add(OperatorDef def) {
@@ -20,11 +22,9 @@ Result<OperatorDef> Catalog::Find(const std::string& reference) const {
   auto at = reference.find('@');
   if (at != std::string::npos) {
     name = reference.substr(0, at);
-    std::string v = reference.substr(at + 1);
-    if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos) {
-      return InvalidArgument("operator reference '" + reference + "': version must be a number");
-    }
-    version = std::stoi(v);
+    auto v = ParseDigits(std::string_view(reference).substr(at + 1), 6);
+    if (!v) return InvalidArgument("operator reference '" + reference + "': version must be a number");
+    version = *v;
   }
   std::lock_guard<std::mutex> lock(mu_);
   auto it = defs_.find(name);
