@@ -7,8 +7,11 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config
   libboost-dev nlohmann-json3-dev libvalijson-dev libyaml-cpp-dev libsqlite3-dev
   libcli11-dev libspdlog-dev libssl-dev libxgboost-dev
-  libgtest-dev libgmock-dev
-  python3 python3-sklearn python3-numpy curl procps
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libtorch-dev libopencv-dev libarchive-dev
+  python3 python3-sklearn python3-numpy python3-torch python3-xgboost
+  python3-fastapi python3-uvicorn wrk
+  curl procps
 )
 
 missing=()

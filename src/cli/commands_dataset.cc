@@ -1,5 +1,7 @@
 #include <iostream>
+#include <memory>
 
+#include "cli/command_groups.h"
 #include "cli/commands.h"
 #include "cli/text_table.h"
 #include "core/fs.h"
@@ -57,6 +59,30 @@ int DatasetShow(const ApiClient& api, const std::string& name) {
   if (!d.ok()) return Fail(d.status());
   std::cout << d->dump(2) << "\n";
   return 0;
+}
+
+}  // namespace tandem::cli
+
+namespace tandem::cli {
+
+void AddDatasetCommands(CLI::App& app, CliContext& ctx) {
+  auto* dataset = app.add_subcommand("dataset", "Datasets of the feature library");
+  dataset->require_subcommand(1);
+  struct Opts { std::string name, file, label, format; };
+  auto o = std::make_shared<Opts>();
+  auto* import = dataset->add_subcommand("import", "Import a CSV file as a new dataset version");
+  import->add_option("name", o->name, "Dataset name")->required();
+  import->add_option("file", o->file, "CSV file")->required()->check(CLI::ExistingFile);
+  import->add_option("--label", o->label, "Label column (sklearn files: 'target')");
+  import->add_option("--format", o->format, "auto|csv|sklearn [auto]");
+  import->callback([&ctx, o] {
+    ctx.exit_code = DatasetImport(ctx.Api(), o->name, o->file, o->label, o->format);
+  });
+  dataset->add_subcommand("list", "List datasets (latest versions)")
+      ->callback([&ctx] { ctx.exit_code = DatasetList(ctx.Api()); });
+  auto* show = dataset->add_subcommand("show", "Show a dataset's schema");
+  show->add_option("name", o->name)->required();
+  show->callback([&ctx, o] { ctx.exit_code = DatasetShow(ctx.Api(), o->name); });
 }
 
 }  // namespace tandem::cli

@@ -1,5 +1,7 @@
 #include <iostream>
+#include <memory>
 
+#include "cli/command_groups.h"
 #include "cli/commands.h"
 #include "cli/text_table.h"
 
@@ -50,6 +52,21 @@ int ModelShow(const ApiClient& api, const std::string& name) {
     std::cout << "  signature: " << v["signature"].dump() << "\n";
   }
   return 0;
+}
+
+}  // namespace tandem::cli
+
+namespace tandem::cli {
+
+void AddModelCommands(CLI::App& app, CliContext& ctx) {
+  auto* model = app.add_subcommand("model", "The model library");
+  model->require_subcommand(1);
+  auto name = std::make_shared<std::string>();
+  model->add_subcommand("list", "List models")
+      ->callback([&ctx] { ctx.exit_code = ModelList(ctx.Api()); });
+  auto* show = model->add_subcommand("show", "Show a model's versions");
+  show->add_option("name", *name)->required();
+  show->callback([&ctx, name] { ctx.exit_code = ModelShow(ctx.Api(), *name); });
 }
 
 }  // namespace tandem::cli

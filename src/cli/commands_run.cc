@@ -1,8 +1,10 @@
 #include <chrono>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <thread>
 
+#include "cli/command_groups.h"
 #include "cli/commands.h"
 #include "cli/text_table.h"
 #include "core/fs.h"
@@ -138,6 +140,51 @@ int RunCancel(const ApiClient& api, const std::string& id) {
   if (!run.ok()) return Fail(run.status());
   std::cout << "run " << id << " " << (*run)["state"].get<std::string>() << "\n";
   return 0;
+}
+
+}  // namespace tandem::cli
+
+namespace tandem::cli {
+
+void AddRunCommands(CLI::App& app, CliContext& ctx) {
+  struct Opts {
+    std::string file, id, pipeline, state, node;
+    bool wait = false, no_cache = false, follow = false, stderr_stream = false;
+    int attempt = 0;
+  };
+  auto o = std::make_shared<Opts>();
+  auto* run = app.add_subcommand("run", "Run a pipeline: tandem run PIPELINE.yaml [--wait]");
+  run->add_option("pipeline", o->file, "Pipeline YAML file")->check(CLI::ExistingFile);
+  run->add_flag("--wait", o->wait, "Follow progress; exit 0 only if the run succeeds");
+  run->add_flag("--no-cache", o->no_cache, "Run every task, reusing no earlier result");
+  run->callback([&ctx, o, run] {
+    if (!run->get_subcommands().empty()) return;  // a subcommand ran instead
+    if (o->file.empty()) {
+      ctx.exit_code = Fail(InvalidArgument("run: give a PIPELINE.yaml file"));
+      return;
+    }
+    ctx.exit_code = RunSubmit(ctx.Api(), o->file, o->wait, o->no_cache);
+  });
+
+  auto* show = run->add_subcommand("show", "Show a run and its tasks");
+  show->add_option("id", o->id)->required();
+  show->callback([&ctx, o] { ctx.exit_code = RunShow(ctx.Api(), o->id); });
+  auto* list = run->add_subcommand("list", "List runs");
+  list->add_option("--pipeline", o->pipeline);
+  list->add_option("--state", o->state);
+  list->callback([&ctx, o] { ctx.exit_code = RunList(ctx.Api(), o->pipeline, o->state); });
+  auto* cancel = run->add_subcommand("cancel", "Cancel a run");
+  cancel->add_option("id", o->id)->required();
+  cancel->callback([&ctx, o] { ctx.exit_code = RunCancel(ctx.Api(), o->id); });
+  auto* logs = run->add_subcommand("logs", "Print a run's task logs: logs ID [NODE] [-f]");
+  logs->add_option("id", o->id)->required();
+  logs->add_option("node", o->node, "Node of the pipeline (default: every node)");
+  logs->add_flag("-f,--follow", o->follow, "Keep printing new output until finished");
+  logs->add_option("--attempt", o->attempt, "Attempt of the node [latest]");
+  logs->add_flag("--stderr", o->stderr_stream, "Print stderr instead of stdout");
+  logs->callback([&ctx, o] {
+    ctx.exit_code = RunLogs(ctx.Api(), o->id, o->node, o->follow, o->attempt, o->stderr_stream);
+  });
 }
 
 }  // namespace tandem::cli

@@ -1,5 +1,7 @@
 #include <iostream>
+#include <memory>
 
+#include "cli/command_groups.h"
 #include "cli/commands.h"
 #include "cli/text_table.h"
 #include "core/digits.h"
@@ -46,6 +48,26 @@ int ServiceStop(const ApiClient& api, const std::string& name) {
   if (!s.ok()) return Fail(s.status());
   std::cout << "service " << name << " stopped\n";
   return 0;
+}
+
+}  // namespace tandem::cli
+
+namespace tandem::cli {
+
+void AddServiceCommands(CLI::App& app, CliContext& ctx) {
+  auto* service = app.add_subcommand("service", "Deployed models");
+  service->require_subcommand(1);
+  struct Opts { std::string model, name; };
+  auto o = std::make_shared<Opts>();
+  auto* deploy = service->add_subcommand("deploy", "Deploy MODEL[:VERSION] as a service");
+  deploy->add_option("model", o->model, "MODEL or MODEL:VERSION")->required();
+  deploy->add_option("--name", o->name, "Service name")->required();
+  deploy->callback([&ctx, o] { ctx.exit_code = ServiceDeploy(ctx.Api(), o->model, o->name); });
+  service->add_subcommand("list", "List services")
+      ->callback([&ctx] { ctx.exit_code = ServiceList(ctx.Api()); });
+  auto* stop = service->add_subcommand("stop", "Stop a service");
+  stop->add_option("name", o->name)->required();
+  stop->callback([&ctx, o] { ctx.exit_code = ServiceStop(ctx.Api(), o->name); });
 }
 
 }  // namespace tandem::cli

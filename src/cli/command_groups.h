@@ -1,0 +1,26 @@
+#pragma once
+// How `tandem`'s command groups plug into the one CLI11 app. Each group adds its
+// subcommands with, as their callbacks, the code that runs them; a callback stores the
+// process exit code in the context. main.cc only lists the groups, so a new group is a
+// new file and one line there.
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "cli/api_client.h"
+
+namespace tandem::cli {
+
+struct CliContext {
+  std::string server_url;   // --server or TANDEM_SERVER
+  int exit_code = 0;
+  ApiClient Api() const { return ApiClient(server_url); }
+};
+
+// commands_dataset.cc, commands_run.cc (with commands_logs.cc), commands_model.cc,
+// commands_service.cc.
+void AddDatasetCommands(CLI::App& app, CliContext& ctx);
+void AddRunCommands(CLI::App& app, CliContext& ctx);
+void AddModelCommands(CLI::App& app, CliContext& ctx);
+void AddServiceCommands(CLI::App& app, CliContext& ctx);
+
+}  // namespace tandem::cli
