@@ -6,6 +6,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/log.h"
+#include "exec/cgroup_limits.h"
+#include "exec/gpu_env.h"
 #include "exec/proc_stat.h"
 #include "exec/spawn.h"
 
@@ -35,21 +38,80 @@ ExitInfo Unknown() {
 
 }  // namespace
 
+LocalLauncher::LocalLauncher(std::unique_ptr<Cgroups> cgroups) : cgroups_(std::move(cgroups)) {
+  std::call_once(cgroups_once_, [] {});  // given: nothing to find
+}
+
+void LocalLauncher::WarnNotEnforced(const std::string& reason) {
+  std::call_once(warned_once_, [&] {
+    spdlog::warn("CPU and memory limits of jobs are not enforced: {}", reason);
+  });
+}
+
+std::optional<JobCgroup> LocalLauncher::MakeCgroup(const ResourceLimits& limits) {
+  if (limits.cpus <= 0 && limits.memory_bytes == 0) return std::nullopt;
+  std::call_once(cgroups_once_, [this] {
+    auto found = Cgroups::ForThisProcess();
+    if (found.ok()) {
+      cgroups_ = std::move(*found);
+    } else {
+      WarnNotEnforced(found.status().message());
+    }
+  });
+  if (cgroups_ == nullptr) return std::nullopt;
+  auto job = cgroups_->Create(limits);
+  if (!job.ok()) {
+    WarnNotEnforced(job.status().message());
+    return std::nullopt;
+  }
+  return *job;
+}
+
 Result<ProcessHandle> LocalLauncher::Start(const ProcessSpec& spec) {
+  const ProcessSpec* to_run = &spec;
+  ProcessSpec limited;
+  SpawnOptions options;
+  std::optional<JobCgroup> cgroup;
+  if (spec.limits.has_value()) {
+    RETURN_IF_ERROR(CheckCpuMemoryLimits(*spec.limits));
+    ASSIGN_OR_RETURN(auto gpu_env, GpuEnvironment(*spec.limits));
+    limited = spec;
+    for (auto& [key, value] : gpu_env) limited.env[key] = value;
+    to_run = &limited;
+    cgroup = MakeCgroup(*spec.limits);
+    if (cgroup.has_value()) options.cgroup_procs_files = cgroup->procs_files();
+  }
+
   // No lock while forking: a slow fork must not stall Polls from other threads.
-  ASSIGN_OR_RETURN(int pid, Spawn(spec));
+  auto spawned = Spawn(*to_run, options);
+  if (!spawned.ok()) {
+    if (cgroup.has_value()) (void)cgroups_->Remove(*cgroup);
+    return spawned.status();
+  }
+  int pid = *spawned;
   auto ticks = ProcessStartTicks(pid);
   if (!ticks.ok()) {
     // Unreachable in practice (an unreaped child keeps its /proc entry); leave nothing.
     ::kill(-pid, SIGKILL);
     int status;
     ::waitpid(pid, &status, 0);
+    if (cgroup.has_value()) (void)cgroups_->Remove(*cgroup);
     return ticks.status().WithContext("cannot identify '" + spec.argv[0] + "'");
   }
   ProcessHandle handle{pid, *ticks};
   std::lock_guard<std::mutex> lock(mu_);
-  children_[pid] = handle.start_ticks;
+  children_[pid] = Child{handle.start_ticks, std::move(cgroup)};
   return handle;
+}
+
+void LocalLauncher::FinishCgroup(const JobCgroup& cgroup, ExitInfo& info) {
+  if (!info.success() && cgroups_->OutOfMemory(cgroup)) {
+    info.out_of_memory = true;
+    info.memory_limit_bytes = cgroup.memory_limit_bytes;
+  }
+  // Processes that earlier jobs left behind may have ended since: try their cgroups again.
+  std::erase_if(leftover_, [&](const JobCgroup& old) { return cgroups_->Remove(old).ok(); });
+  if (!cgroups_->Remove(cgroup).ok()) leftover_.push_back(cgroup);
 }
 
 std::optional<ExitInfo> LocalLauncher::Poll(const ProcessHandle& handle) {
@@ -58,16 +120,17 @@ std::optional<ExitInfo> LocalLauncher::Poll(const ProcessHandle& handle) {
   if (auto it = exited_.find(key); it != exited_.end()) return it->second;
 
   auto child = children_.find(handle.pid);
-  if (child != children_.end() && child->second == handle.start_ticks) {
+  if (child != children_.end() && child->second.start_ticks == handle.start_ticks) {
     int status = 0;
     pid_t r;
     do {
       r = ::waitpid(handle.pid, &status, WNOHANG);
     } while (r < 0 && errno == EINTR);
     if (r == 0) return std::nullopt;
-    children_.erase(child);
     // r < 0: someone else reaped it (SIGCHLD ignored); the status is lost.
     ExitInfo info = r == handle.pid ? FromWaitStatus(status) : Unknown();
+    if (child->second.cgroup.has_value()) FinishCgroup(*child->second.cgroup, info);
+    children_.erase(child);
     Remember(key, info);
     return info;
   }

@@ -29,6 +29,7 @@ struct ChildFailure {
 constexpr int kStageChdir = 1;
 constexpr int kStageDup = 2;
 constexpr int kStageExec = 3;
+constexpr int kStageCgroup = 4;
 
 class Fd {
  public:
@@ -85,9 +86,19 @@ bool MoveFd(int from, int to) {
   return ::dup2(from, to) == to;
 }
 
+// Moves the calling process into each cgroup ("0" names the writer). False, with errno
+// set, when one refuses.
+bool JoinCgroups(const int* cgroup_fds, size_t count) {
+  for (size_t i = 0; i < count; ++i) {
+    if (::write(cgroup_fds[i], "0", 1) != 1) return false;
+  }
+  return true;
+}
+
 // The child after fork. Async-signal-safe calls only; never returns.
 [[noreturn]] void RunChild(const char* cwd, int in, int out, int err, int report,
-                           char* const* argv, char* const* envp) {
+                           const int* cgroup_fds, size_t cgroup_count, char* const* argv,
+                           char* const* envp) {
   ::setpgid(0, 0);
   // Start the program with default signal handling and nothing blocked: a server that
   // blocks SIGTERM for its own signal thread must not pass that on to its tasks.
@@ -99,7 +110,9 @@ bool MoveFd(int from, int to) {
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
 
   ChildFailure failure{0, 0};
-  if (cwd != nullptr && ::chdir(cwd) != 0) {
+  if (!JoinCgroups(cgroup_fds, cgroup_count)) {
+    failure = {kStageCgroup, errno};
+  } else if (cwd != nullptr && ::chdir(cwd) != 0) {
     failure = {kStageChdir, errno};
   } else if (!MoveFd(in, 0) || !MoveFd(out, 1) || !MoveFd(err, 2)) {
     failure = {kStageDup, errno};
@@ -120,7 +133,7 @@ bool MoveFd(int from, int to) {
 
 }  // namespace
 
-Result<int> Spawn(const ProcessSpec& spec) {
+Result<int> Spawn(const ProcessSpec& spec, const SpawnOptions& options) {
   if (spec.argv.empty() || spec.argv[0].empty()) return InvalidArgument("argv: no program given");
   const std::string& program = spec.argv[0];
 
@@ -141,6 +154,18 @@ Result<int> Spawn(const ProcessSpec& spec) {
   std::vector<char*> envp = Pointers(env);
   const char* cwd = spec.cwd.empty() ? nullptr : spec.cwd.c_str();
 
+  std::vector<Fd> cgroup_files(options.cgroup_procs_files.size());
+  std::vector<int> cgroup_fds;
+  for (size_t i = 0; i < options.cgroup_procs_files.size(); ++i) {
+    const std::string& path = options.cgroup_procs_files[i];
+    cgroup_files[i].Reset(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (cgroup_files[i].get() < 0) {
+      return IoError("cannot run '" + program + "': cannot open '" + path + "': " +
+                     Errno(errno));
+    }
+    cgroup_fds.push_back(cgroup_files[i].get());
+  }
+
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return IoError("cannot create a pipe: " + Errno(errno));
   Fd report_read(pipe_fds[0]);
@@ -149,7 +174,8 @@ Result<int> Spawn(const ProcessSpec& spec) {
   pid_t pid = ::fork();
   if (pid < 0) return Unavailable("cannot fork to run '" + program + "': " + Errno(errno));
   if (pid == 0) {
-    RunChild(cwd, in.get(), out.get(), err_fd, report_write.get(), argv.data(), envp.data());
+    RunChild(cwd, in.get(), out.get(), err_fd, report_write.get(), cgroup_fds.data(),
+             cgroup_fds.size(), argv.data(), envp.data());
   }
   // Also from the parent: whoever runs first, the group exists before Start returns.
   // (EACCES once the child has exec'd is fine: it did it itself by then.)
@@ -178,6 +204,8 @@ Result<int> Spawn(const ProcessSpec& spec) {
                              "': " + reason);
     case kStageDup:
       return IoError("cannot run '" + program + "': cannot redirect output: " + reason);
+    case kStageCgroup:
+      return IoError("cannot run '" + program + "': cannot join its cgroup: " + reason);
     default:
       if (failure.err == ENOENT) return NotFound("cannot run '" + program + "': " + reason);
       return InvalidArgument("cannot run '" + program + "': " + reason);
