@@ -1,15 +1,45 @@
 #include "api/platform.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/log.h"
 #include "exec/local_launcher.h"
 #include "operators/builtin_library.h"
+#include "operators/code_archive.h"
 
 namespace tandem::api {
+namespace {
+
+// The python operators shipped with Tandem (sklearn-random-forest, ...) are published
+// like anyone's, tests included, the first time a data dir sees each version. A bundled
+// operator that fails is logged and left out; the server still starts.
+void PublishBundledOperators(operators::OperatorLibrary& library, const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return;
+  std::vector<std::filesystem::path> folders;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.is_directory()) folders.push_back(entry.path());
+  }
+  std::sort(folders.begin(), folders.end());
+  for (const auto& folder : folders) {
+    auto archive = operators::PackDirectory(folder.string());
+    auto outcome = archive.ok() ? library.Publish(*archive, /*draft=*/false)
+                                : Result<operators::PublishOutcome>(archive.status());
+    if (!outcome.ok()) {
+      spdlog::error("bundled operator {}: {}", folder.filename().string(), outcome.status().message());
+    } else if (!outcome->unchanged) {
+      spdlog::info("bundled operator {}@{} published", outcome->def.name, outcome->def.version);
+    }
+  }
+}
+
+}  // namespace
 
 Platform::~Platform() {
-  // The engine's thread uses the store, launcher and catalog: stop it first.
+  // The triggers submit to the engine; the engine's thread uses the store, launcher and
+  // catalog: stop them first, in that order.
+  triggers.reset();
   if (engine) engine->Stop();
   engine.reset();
   services.reset();
@@ -43,15 +73,27 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::
   }
   p->launcher = std::make_unique<exec::LocalLauncher>();
 
+  operators::RuntimeConfig runtime;
+  runtime.builtin_runner = {self_exe, "task-exec"};
+  runtime.python = config.python;
+  runtime.python_lib_dir = dir + "/lib/python";
+  RETURN_IF_ERROR(operators::InstallPythonSupport(runtime.python_lib_dir));
+  p->operator_library = std::make_unique<operators::OperatorLibrary>(
+      dir, runtime, *p->store, *p->artifacts, *p->catalog, *p->launcher);
+  RETURN_IF_ERROR(p->operator_library->LoadAll());
+  PublishBundledOperators(*p->operator_library,
+                          (std::filesystem::path(self_exe).parent_path() / "operators").string());
+
   workflow::EngineOptions eo;
   eo.data_dir = dir;
   eo.max_parallel = config.max_parallel_tasks;
-  eo.builtin_runner = {self_exe, "task-exec"};
+  eo.runtime = runtime;
   std::string import_dir = config.import_dir.empty() ? dir + "/imports" : config.import_dir;
   std::filesystem::create_directories(import_dir, ec);
   eo.task_env["TANDEM_IMPORT_DIR"] = import_dir;
   p->engine = std::make_unique<workflow::Engine>(eo, *p->store, *p->artifacts, *p->catalog,
                                                  *p->launcher, RealClock());
+  p->triggers = std::make_unique<workflow::Triggers>(*p->store, *p->engine, *p->catalog, RealClock());
 
   serving::ServiceManagerOptions so;
   so.data_dir = dir;
@@ -64,8 +106,12 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::
 
 Status StartPlatform(Platform& p) {
   RETURN_IF_ERROR(p.engine->Start());
+  // After the engine: schedules missed while the server was down fire once, now.
+  RETURN_IF_ERROR(p.triggers->Start());
   Status restored = p.services->RestoreAll();
   if (!restored.ok()) spdlog::warn("restoring services: {}", restored.ToString());
+  // Replicas that die are started again (and counted) within a second.
+  p.services->StartWatchdog(500);
   return Status::Ok();
 }
 

@@ -9,10 +9,12 @@
 #include "core/config.h"
 #include "core/launcher.h"
 #include "operators/catalog.h"
+#include "operators/operator_library.h"
 #include "serving/service_manager.h"
 #include "store/artifact_store.h"
 #include "store/store.h"
 #include "workflow/engine.h"
+#include "workflow/trigger.h"
 
 namespace tandem::api {
 
@@ -23,15 +25,20 @@ struct Platform {
   std::unique_ptr<store::ArtifactStore> artifacts;
   std::unique_ptr<operators::Catalog> catalog;
   std::unique_ptr<Launcher> launcher;
+  std::unique_ptr<operators::OperatorLibrary> operator_library;  // plug-in operators
   std::unique_ptr<workflow::Engine> engine;
+  // Cron schedules and events (the monitor's drift event calls triggers->Fire).
+  std::unique_ptr<workflow::Triggers> triggers;
   std::unique_ptr<serving::ServiceManager> services;
 
   ~Platform();
 };
 
 // Creates the data dir, opens the store (migrating it), registers the built-in
-// operators (in the catalog and as store rows), builds the engine and the service
-// manager. Starts nothing: see StartPlatform.
+// operators (in the catalog and as store rows), loads the plug-in operators stored
+// before and publishes the bundled ones (<dir of the binary>/operators/: python
+// operators shipped with Tandem), builds the engine and the service manager. Starts
+// nothing: see StartPlatform.
 Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::string& self_exe);
 
 // Adopts unfinished runs and restores services, then starts the engine's loop.

@@ -9,6 +9,11 @@ http::Response Reply(const Result<Json>& result, int ok_status) {
   return http::JsonResponse(*result, ok_status);
 }
 
+bool QueryFlag(const http::Request& req, const std::string& key) {
+  auto it = req.query.find(key);
+  return it != req.query.end() && (it->second == "1" || it->second == "true");
+}
+
 Result<int> QueryInt(const http::Request& req, const std::string& key, int fallback) {
   auto it = req.query.find(key);
   if (it == req.query.end() || it->second.empty()) return fallback;
@@ -30,6 +35,8 @@ void AddRoutes(http::Server& server, Platform& platform) {
   AddModelRoutes(server, platform);
   AddOperatorRoutes(server, platform);
   AddServiceRoutes(server, platform);
+  AddTriggerRoutes(server, platform);
+  AddRunGraphRoutes(server, platform);
 }
 
 }  // namespace tandem::api

@@ -16,9 +16,15 @@ void AddLogRoutes(http::Server& server, Platform& platform);
 void AddModelRoutes(http::Server& server, Platform& platform);
 void AddOperatorRoutes(http::Server& server, Platform& platform);
 void AddServiceRoutes(http::Server& server, Platform& platform);
+// Schedules and events (routes_triggers.cc); a run's DAG shape (routes_run_graph.cc).
+void AddTriggerRoutes(http::Server& server, Platform& platform);
+void AddRunGraphRoutes(http::Server& server, Platform& platform);
 
 // The response for a handler's outcome: the JSON with `ok_status`, or the error.
 http::Response Reply(const Result<Json>& result, int ok_status = 200);
+
+// True when the query parameter is given as 1 or true (?no_cache=1).
+bool QueryFlag(const http::Request& req, const std::string& key);
 
 // Parses an optional integer query parameter; errors name it.
 Result<int> QueryInt(const http::Request& req, const std::string& key, int fallback);

@@ -17,13 +17,13 @@ Result<Json> RunWithTasks(Platform& p, const std::string& id) {
 }  // namespace
 
 void AddRunRoutes(http::Server& server, Platform& p) {
-  // The body is the pipeline YAML (JSON is YAML too); ?no_cache=1 runs every task.
+  // The body is the pipeline YAML (JSON is YAML too); ?no_cache=1 runs every task;
+  // ?allow_drafts=1 accepts unpublished operators.
   server.Route("POST", "/api/v1/runs", [&p](const http::Request& req) {
     if (req.body.empty()) return http::ErrorResponse(InvalidArgument("body: the pipeline YAML is empty"));
     workflow::SubmitOptions options;
-    auto no_cache = req.query.find("no_cache");
-    options.no_cache = no_cache != req.query.end() && no_cache->second != "0" &&
-                       no_cache->second != "false";
+    options.no_cache = QueryFlag(req, "no_cache");
+    options.allow_drafts = QueryFlag(req, "allow_drafts");
     auto run = p.engine->Submit(req.body, options);
     if (!run.ok()) return http::ErrorResponse(run.status());
     return Reply(RunWithTasks(p, run->id), 201);

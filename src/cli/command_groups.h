@@ -22,5 +22,12 @@ void AddDatasetCommands(CLI::App& app, CliContext& ctx);
 void AddRunCommands(CLI::App& app, CliContext& ctx);
 void AddModelCommands(CLI::App& app, CliContext& ctx);
 void AddServiceCommands(CLI::App& app, CliContext& ctx);
+// commands_operator.cc: operator init/validate/test/publish/list/show/deprecate/form,
+// algorithm list.
+void AddOperatorCommands(CLI::App& app, CliContext& ctx);
+// commands_schedule.cc: schedule create/list/delete/pause/resume, event fire.
+void AddScheduleCommands(CLI::App& app, CliContext& ctx);
+// commands_sim.cc: `tandem sim`, the trace simulator of the scheduler (local, no server).
+void AddSimCommands(CLI::App& app, CliContext& ctx);
 
 }  // namespace tandem::cli

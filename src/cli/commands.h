@@ -2,6 +2,7 @@
 // The client commands of `tandem`. Each prints its result on stdout, an error on
 // stderr ("error: ..."), and returns the process exit code.
 #include <string>
+#include <vector>
 
 #include "cli/api_client.h"
 
@@ -14,8 +15,9 @@ int DatasetShow(const ApiClient& api, const std::string& name);
 
 // Submits the pipeline file and prints the run id; with `wait`, follows the run's
 // progress and returns 0 only if it succeeded. `no_cache` runs every task even when an
-// earlier identical one could be reused.
-int RunSubmit(const ApiClient& api, const std::string& file, bool wait, bool no_cache);
+// earlier identical one could be reused; `allow_drafts` accepts unpublished operators.
+int RunSubmit(const ApiClient& api, const std::string& file, bool wait, bool no_cache,
+              bool allow_drafts = false);
 int RunShow(const ApiClient& api, const std::string& id);
 int RunList(const ApiClient& api, const std::string& pipeline, const std::string& state);
 int RunCancel(const ApiClient& api, const std::string& id);
@@ -27,11 +29,33 @@ int RunLogs(const ApiClient& api, const std::string& id, const std::string& node
             int attempt, bool stderr_stream);
 
 int ModelList(const ApiClient& api);
-int ModelShow(const ApiClient& api, const std::string& name);
+// `ref` is NAME (every version), NAME:VERSION or NAME@ALIAS (that version).
+int ModelShow(const ApiClient& api, const std::string& ref);
+// Metrics of two versions (numbers or aliases) side by side, with the difference.
+int ModelCompare(const ApiClient& api, const std::string& name, const std::string& a,
+                 const std::string& b);
+// Sets KEY=VALUE tags (a bare KEY sets an empty value) and removes `remove` keys.
+int ModelTag(const ApiClient& api, const std::string& ref, const std::vector<std::string>& tags,
+             const std::vector<std::string>& remove);
+int ModelAliasSet(const ApiClient& api, const std::string& name, const std::string& alias,
+                  int version);
+int ModelAliasRemove(const ApiClient& api, const std::string& name, const std::string& alias);
+int ModelStage(const ApiClient& api, const std::string& ref, const std::string& stage);
+// Writes an SDK folder for the version: `format` is c-sdk or python (sdk/exporter.h).
+int ModelExport(const ApiClient& api, const std::string& ref, const std::string& format,
+                const std::string& out_dir);
 
-// `model` is "NAME" (latest version) or "NAME:VERSION".
-int ServiceDeploy(const ApiClient& api, const std::string& model, const std::string& name);
+// `model` is NAME (latest version), NAME:VERSION or NAME@ALIAS; `batch` is "" or
+// "max=32,delay=2ms" (delay in us, ms or s).
+int ServiceDeploy(const ApiClient& api, const std::string& model, const std::string& name,
+                  int replicas, const std::string& batch);
 int ServiceList(const ApiClient& api);
+int ServiceShow(const ApiClient& api, const std::string& name);
+// canary 0 = rolling update of every replica; 1..100 = a canary with that share.
+int ServiceUpdate(const ApiClient& api, const std::string& name, const std::string& model,
+                  int canary);
+int ServicePromote(const ApiClient& api, const std::string& name);
+int ServiceRollback(const ApiClient& api, const std::string& name);
 int ServiceStop(const ApiClient& api, const std::string& name);
 
 // Prints "error: <message>" on stderr and returns 1.

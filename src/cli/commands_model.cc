@@ -1,16 +1,82 @@
+#include <unistd.h>
+
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "cli/command_groups.h"
 #include "cli/commands.h"
 #include "cli/text_table.h"
+#include "http/http.h"
+#include "registry/model_ref.h"
+#include "sdk/exporter.h"
 
 namespace tandem::cli {
+namespace {
+
+// The REST path of the version `ref` names: .../versions/<number|alias>, or for a
+// plain NAME the model's latest version (looked up).
+Result<std::string> VersionPath(const ApiClient& api, const registry::ModelRef& ref) {
+  const std::string base = "/api/v1/models/" + UrlEncode(ref.name);
+  if (!ref.alias.empty()) return base + "/versions/" + UrlEncode(ref.alias);
+  int version = ref.version;
+  if (version == 0) {
+    ASSIGN_OR_RETURN(Json model, api.Get(base));
+    for (const Json& v : model["versions"]) version = std::max(version, v["version"].get<int>());
+  }
+  return base + "/versions/" + std::to_string(version);
+}
+
+std::string MetricText(const Json& m) {
+  if (m.is_null()) return "-";
+  return m.is_number() ? FormatNumber(m.get<double>()) : m.dump();
+}
+
+void PrintVersion(const Json& v) {
+  std::cout << "version " << v["version"] << "  format " << v["format"].get<std::string>()
+            << "  stage " << v.value("stage", "none") << "  created "
+            << FormatTime(v["created_ms"]) << "\n";
+  if (v.contains("aliases") && !v["aliases"].empty()) {
+    std::cout << "  aliases:";
+    for (const auto& a : v["aliases"]) std::cout << " @" << a.get<std::string>();
+    std::cout << "\n";
+  }
+  if (v.contains("tags") && !v["tags"].empty()) {
+    std::cout << "  tags:";
+    for (const auto& [k, t] : v["tags"].items()) std::cout << " " << k << "=" << t.get<std::string>();
+    std::cout << "\n";
+  }
+  const Json& lineage = v["lineage"];
+  if (lineage.is_object() && !lineage.empty()) {
+    std::cout << "  lineage: run " << lineage.value("run_id", "?") << ", pipeline "
+              << lineage.value("pipeline", "?");
+    if (lineage.contains("dataset") && lineage["dataset"].is_object()) {
+      std::cout << ", dataset " << lineage["dataset"].value("name", "?") << " v"
+                << lineage["dataset"].value("version", 0);
+    }
+    std::cout << "\n";
+  }
+  std::cout << "  metrics:\n";
+  for (const auto& [k, m] : v["metrics"].items()) std::cout << "    " << k << ": " << MetricText(m) << "\n";
+  std::cout << "  signature: " << v["signature"].dump() << "\n";
+}
+
+// The directory of the running tandem binary: the SDK's library and templates sit
+// beside it.
+std::string SelfDir() {
+  char buf[4096];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  if (n <= 0) return ".";
+  buf[n] = '\0';
+  return std::filesystem::path(buf).parent_path().string();
+}
+
+}  // namespace
 
 int ModelList(const ApiClient& api) {
   auto list = api.Get("/api/v1/models");
   if (!list.ok()) return Fail(list.status());
-  TextTable table({"NAME", "LATEST", "VERSIONS", "KEY METRIC", "CREATED"});
+  TextTable table({"NAME", "LATEST", "VERSIONS", "ALIASES", "KEY METRIC", "CREATED"});
   for (const auto& m : (*list)["models"]) {
     std::string metric = "-";
     const Json& metrics = m.value("metrics", Json::object());
@@ -20,37 +86,148 @@ int ModelList(const ApiClient& api) {
         break;
       }
     }
+    std::string aliases;
+    const Json alias_map = m.value("aliases", Json::object());  // outlives items()
+    for (const auto& [alias, version] : alias_map.items()) {
+      aliases += (aliases.empty() ? "" : " ") + alias + "=" + std::to_string(version.get<int>());
+    }
     table.Add({m["name"], std::to_string(m["latest_version"].get<int>()),
-               std::to_string(m["versions"].get<int>()), metric, FormatTime(m["created_ms"])});
+               std::to_string(m["versions"].get<int>()), aliases.empty() ? "-" : aliases, metric,
+               FormatTime(m["created_ms"])});
   }
   table.Print(std::cout);
   return 0;
 }
 
-int ModelShow(const ApiClient& api, const std::string& name) {
-  auto model = api.Get("/api/v1/models/" + UrlEncode(name));
-  if (!model.ok()) return Fail(model.status());
-  std::cout << "model " << name << "\n";
-  for (const auto& v : (*model)["versions"]) {
-    std::cout << "\nversion " << v["version"] << "  format " << v["format"].get<std::string>()
-              << "  created " << FormatTime(v["created_ms"]) << "\n";
-    const Json& lineage = v["lineage"];
-    if (lineage.is_object()) {
-      std::cout << "  lineage: run " << lineage.value("run_id", "?") << ", pipeline "
-                << lineage.value("pipeline", "?");
-      if (lineage.contains("dataset") && lineage["dataset"].is_object()) {
-        std::cout << ", dataset " << lineage["dataset"].value("name", "?") << " v"
-                  << lineage["dataset"].value("version", 0);
-      }
-      std::cout << "\n";
-    }
-    std::cout << "  metrics:\n";
-    for (const auto& [k, m] : v["metrics"].items()) {
-      std::cout << "    " << k << ": " << (m.is_number() ? FormatNumber(m.get<double>()) : m.dump())
-                << "\n";
-    }
-    std::cout << "  signature: " << v["signature"].dump() << "\n";
+int ModelShow(const ApiClient& api, const std::string& text) {
+  auto ref = registry::ParseModelRef(text);
+  if (!ref.ok()) return Fail(ref.status());
+  if (ref->version > 0 || !ref->alias.empty()) {
+    auto path = VersionPath(api, *ref);
+    if (!path.ok()) return Fail(path.status());
+    auto v = api.Get(*path);
+    if (!v.ok()) return Fail(v.status());
+    std::cout << "model " << ref->name << "\n\n";
+    PrintVersion(*v);
+    return 0;
   }
+  auto model = api.Get("/api/v1/models/" + UrlEncode(ref->name));
+  if (!model.ok()) return Fail(model.status());
+  std::cout << "model " << ref->name << "\n";
+  for (const auto& v : (*model)["versions"]) {
+    std::cout << "\n";
+    PrintVersion(v);
+  }
+  return 0;
+}
+
+int ModelCompare(const ApiClient& api, const std::string& name, const std::string& a,
+                 const std::string& b) {
+  auto c = api.Get("/api/v1/models/" + UrlEncode(name) + "/compare?a=" + UrlEncode(a) +
+                   "&b=" + UrlEncode(b));
+  if (!c.ok()) return Fail(c.status());
+  const std::string va = "v" + std::to_string((*c)["a"].get<int>());
+  const std::string vb = "v" + std::to_string((*c)["b"].get<int>());
+  std::cout << "model " << name << ": " << va << " vs " << vb << "\n";
+  TextTable table({"METRIC", va, vb, "DELTA"});
+  for (const auto& m : (*c)["metrics"]) {
+    std::string delta = "-";
+    if (m["delta"].is_number()) {
+      const double d = m["delta"].get<double>();
+      delta = (d > 0 ? "+" : "") + FormatNumber(d);
+    }
+    table.Add({m["name"], MetricText(m["a"]), MetricText(m["b"]), delta});
+  }
+  table.Print(std::cout);
+  return 0;
+}
+
+int ModelTag(const ApiClient& api, const std::string& text, const std::vector<std::string>& tags,
+             const std::vector<std::string>& remove) {
+  auto ref = registry::ParseModelRef(text);
+  if (!ref.ok()) return Fail(ref.status());
+  auto path = VersionPath(api, *ref);
+  if (!path.ok()) return Fail(path.status());
+  if (tags.empty() && remove.empty()) return Fail(InvalidArgument("give KEY=VALUE tags or --rm KEY"));
+  if (!tags.empty()) {
+    Json body = {{"tags", Json::object()}};
+    for (const std::string& t : tags) {
+      auto eq = t.find('=');
+      const std::string key = t.substr(0, eq);
+      if (key.empty()) return Fail(InvalidArgument("tag '" + t + "': the key is empty"));
+      body["tags"][key] = eq == std::string::npos ? "" : t.substr(eq + 1);
+    }
+    auto r = api.Post(*path + "/tags", body.dump());
+    if (!r.ok()) return Fail(r.status());
+  }
+  for (const std::string& key : remove) {
+    auto r = api.Delete(*path + "/tags/" + UrlEncode(key));
+    if (!r.ok()) return Fail(r.status());
+  }
+  auto v = api.Get(*path);
+  if (!v.ok()) return Fail(v.status());
+  std::cout << "model " << ref->name << " version " << (*v)["version"] << " tags:";
+  for (const auto& [k, t] : (*v)["tags"].items()) std::cout << " " << k << "=" << t.get<std::string>();
+  std::cout << "\n";
+  return 0;
+}
+
+int ModelAliasSet(const ApiClient& api, const std::string& name, const std::string& alias,
+                  int version) {
+  auto r = api.Post("/api/v1/models/" + UrlEncode(name) + "/aliases/" + UrlEncode(alias),
+                    Json({{"version", version}}).dump());
+  if (!r.ok()) return Fail(r.status());
+  std::cout << "model " << name << "@" << alias << " -> version " << version << "\n";
+  return 0;
+}
+
+int ModelAliasRemove(const ApiClient& api, const std::string& name, const std::string& alias) {
+  auto r = api.Delete("/api/v1/models/" + UrlEncode(name) + "/aliases/" + UrlEncode(alias));
+  if (!r.ok()) return Fail(r.status());
+  std::cout << "model " << name << ": alias " << alias << " removed\n";
+  return 0;
+}
+
+int ModelStage(const ApiClient& api, const std::string& text, const std::string& stage) {
+  auto ref = registry::ParseModelRef(text);
+  if (!ref.ok()) return Fail(ref.status());
+  auto path = VersionPath(api, *ref);
+  if (!path.ok()) return Fail(path.status());
+  auto v = api.Post(*path + "/stage", Json({{"stage", stage}}).dump());
+  if (!v.ok()) return Fail(v.status());
+  std::cout << "model " << ref->name << " version " << (*v)["version"] << " stage "
+            << (*v)["stage"].get<std::string>() << "\n";
+  return 0;
+}
+
+int ModelExport(const ApiClient& api, const std::string& text, const std::string& format,
+                const std::string& out_dir) {
+  auto ref = registry::ParseModelRef(text);
+  if (!ref.ok()) return Fail(ref.status());
+  auto path = VersionPath(api, *ref);
+  if (!path.ok()) return Fail(path.status());
+  auto version = api.Get(*path);
+  if (!version.ok()) return Fail(version.status());
+  http::ClientOptions co;
+  co.timeout_ms = 120000;
+  auto artifact = http::Call("GET", api.base_url() + *path + "/artifact", "", "", co);
+  if (!artifact.ok()) return Fail(artifact.status());
+  if (artifact->status != 200) {
+    return Fail(Internal("fetching the model file: HTTP " + std::to_string(artifact->status) +
+                         ": " + artifact->body));
+  }
+  sdk::ExportRequest req;
+  req.format = format;
+  req.out_dir = out_dir;
+  req.sdk_dir = SelfDir();
+  req.model_bytes = std::move(artifact->body);
+  req.version = *version;
+  auto result = sdk::Export(req);
+  if (!result.ok()) return Fail(result.status());
+  std::cout << "exported " << ref->name << " version " << (*version)["version"] << " as "
+            << format << " to " << out_dir << "\n";
+  for (const std::string& f : result->files) std::cout << "  " << f << "\n";
+  if (!result->build_command.empty()) std::cout << "build: " << result->build_command << "\n";
   return 0;
 }
 
@@ -61,12 +238,55 @@ namespace tandem::cli {
 void AddModelCommands(CLI::App& app, CliContext& ctx) {
   auto* model = app.add_subcommand("model", "The model library");
   model->require_subcommand(1);
-  auto name = std::make_shared<std::string>();
+  struct Opts {
+    std::string ref, name, a, b, alias, stage, format = "c-sdk", out;
+    int version = 0;
+    std::vector<std::string> tags, remove;
+  };
+  auto o = std::make_shared<Opts>();
   model->add_subcommand("list", "List models")
       ->callback([&ctx] { ctx.exit_code = ModelList(ctx.Api()); });
-  auto* show = model->add_subcommand("show", "Show a model's versions");
-  show->add_option("name", *name)->required();
-  show->callback([&ctx, name] { ctx.exit_code = ModelShow(ctx.Api(), *name); });
+
+  auto* show = model->add_subcommand("show", "Show a model's versions, or one version");
+  show->add_option("model", o->ref, "NAME, NAME:VERSION or NAME@ALIAS")->required();
+  show->callback([&ctx, o] { ctx.exit_code = ModelShow(ctx.Api(), o->ref); });
+
+  auto* compare = model->add_subcommand("compare", "Metrics of two versions side by side");
+  compare->add_option("name", o->name)->required();
+  compare->add_option("a", o->a, "Version number or alias")->required();
+  compare->add_option("b", o->b, "Version number or alias")->required();
+  compare->callback([&ctx, o] { ctx.exit_code = ModelCompare(ctx.Api(), o->name, o->a, o->b); });
+
+  auto* tag = model->add_subcommand("tag", "Set or remove tags of a version");
+  tag->add_option("model", o->ref, "NAME:VERSION or NAME@ALIAS")->required();
+  tag->add_option("tags", o->tags, "KEY=VALUE ...");
+  tag->add_option("--rm", o->remove, "Remove tag KEY");
+  tag->callback([&ctx, o] { ctx.exit_code = ModelTag(ctx.Api(), o->ref, o->tags, o->remove); });
+
+  auto* alias = model->add_subcommand("alias", "Point an alias at a version, or remove it");
+  alias->require_subcommand(1);
+  auto* alias_set = alias->add_subcommand("set", "NAME ALIAS VERSION: move ALIAS to VERSION");
+  alias_set->add_option("name", o->name)->required();
+  alias_set->add_option("alias", o->alias)->required();
+  alias_set->add_option("version", o->version)->required();
+  alias_set->callback([&ctx, o] {
+    ctx.exit_code = ModelAliasSet(ctx.Api(), o->name, o->alias, o->version);
+  });
+  auto* alias_rm = alias->add_subcommand("rm", "NAME ALIAS: remove ALIAS");
+  alias_rm->add_option("name", o->name)->required();
+  alias_rm->add_option("alias", o->alias)->required();
+  alias_rm->callback([&ctx, o] { ctx.exit_code = ModelAliasRemove(ctx.Api(), o->name, o->alias); });
+
+  auto* stage = model->add_subcommand("stage", "Set a version's stage");
+  stage->add_option("model", o->ref, "NAME:VERSION or NAME@ALIAS")->required();
+  stage->add_option("stage", o->stage, "none, staging, production or archived")->required();
+  stage->callback([&ctx, o] { ctx.exit_code = ModelStage(ctx.Api(), o->ref, o->stage); });
+
+  auto* exp = model->add_subcommand("export", "Write a C SDK or Python package for a version");
+  exp->add_option("model", o->ref, "NAME:VERSION or NAME@ALIAS")->required();
+  exp->add_option("--format", o->format, "c-sdk or python")->check(CLI::IsMember({"c-sdk", "python"}));
+  exp->add_option("-o,--output", o->out, "Folder to write")->required();
+  exp->callback([&ctx, o] { ctx.exit_code = ModelExport(ctx.Api(), o->ref, o->format, o->out); });
 }
 
 }  // namespace tandem::cli

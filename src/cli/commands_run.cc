@@ -4,8 +4,12 @@
 #include <memory>
 #include <thread>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include "cli/command_groups.h"
 #include "cli/commands.h"
+#include "cli/dag_view.h"
 #include "cli/text_table.h"
 #include "core/fs.h"
 
@@ -24,12 +28,25 @@ std::string Duration(const Json& t) {
   return buf;
 }
 
-std::string Marker(const std::string& state) {
-  if (state == "succeeded" || state == "cached") return "[ok]";
-  if (state == "failed") return "[!!]";
-  if (state == "running") return "[..]";
-  if (state == "cancelled") return "[--]";
-  return "[  ]";
+std::string Marker(const std::string& state) { return StateMarker(state); }
+
+// Columns of the terminal on stdout; 100 when it is not one.
+size_t TerminalWidth() {
+  struct winsize w {};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &w) == 0 && w.ws_col >= 40) return w.ws_col;
+  return 100;
+}
+
+// The run's DAG (GET /api/v1/runs/ID/graph) with each node's state (dag_view.h).
+std::string DrawRunDag(const Json& run, const Json& graph) {
+  std::map<std::string, std::string> states;
+  for (const auto& t : run["tasks"]) states[t["node"].get<std::string>()] = t["state"].get<std::string>();
+  std::vector<DagNode> nodes;
+  for (const auto& n : graph["nodes"]) {
+    const std::string name = n["node"].get<std::string>();
+    nodes.push_back({name, states[name], n["after"].get<std::vector<std::string>>()});
+  }
+  return DrawDag(nodes, TerminalWidth());
 }
 
 // "accuracy=0.9720 f1=0.9780" from a task's metrics, the scalar ones only.
@@ -65,10 +82,14 @@ void PrintTasks(const Json& run) {
 
 }  // namespace
 
-int RunSubmit(const ApiClient& api, const std::string& file, bool wait, bool no_cache) {
+int RunSubmit(const ApiClient& api, const std::string& file, bool wait, bool no_cache,
+              bool allow_drafts) {
   auto spec = ReadFile(file);
   if (!spec.ok()) return Fail(spec.status());
-  auto run = api.Post(no_cache ? "/api/v1/runs?no_cache=1" : "/api/v1/runs", *spec, "application/yaml");
+  std::string path = "/api/v1/runs";
+  if (no_cache) path += "?no_cache=1";
+  if (allow_drafts) path += no_cache ? "&allow_drafts=1" : "?allow_drafts=1";
+  auto run = api.Post(path, *spec, "application/yaml");
   if (!run.ok()) return Fail(run.status());
   std::string id = (*run)["id"];
   std::cout << id << "\n" << std::flush;
@@ -116,7 +137,13 @@ int RunShow(const ApiClient& api, const std::string& id) {
   std::cout << "created " << FormatTime(r["created_ms"]) << "  finished "
             << FormatTime(r["finished_ms"]) << "\n";
   if (!r.value("error", "").empty()) std::cout << "error: " << r["error"].get<std::string>() << "\n";
+  // A server without the graph route gets the table alone.
+  auto graph = api.Get("/api/v1/runs/" + id + "/graph");
+  if (graph.ok() && !graph->value("trigger", "").empty()) {
+    std::cout << "trigger " << (*graph)["trigger"].get<std::string>() << "\n";
+  }
   std::cout << "\n";
+  if (graph.ok()) std::cout << DrawRunDag(r, *graph) << "\n";
   PrintTasks(r);
   return r["state"] == "failed" ? 1 : 0;
 }
@@ -149,7 +176,7 @@ namespace tandem::cli {
 void AddRunCommands(CLI::App& app, CliContext& ctx) {
   struct Opts {
     std::string file, id, pipeline, state, node;
-    bool wait = false, no_cache = false, follow = false, stderr_stream = false;
+    bool wait = false, no_cache = false, allow_drafts = false, follow = false, stderr_stream = false;
     int attempt = 0;
   };
   auto o = std::make_shared<Opts>();
@@ -157,13 +184,14 @@ void AddRunCommands(CLI::App& app, CliContext& ctx) {
   run->add_option("pipeline", o->file, "Pipeline YAML file")->check(CLI::ExistingFile);
   run->add_flag("--wait", o->wait, "Follow progress; exit 0 only if the run succeeds");
   run->add_flag("--no-cache", o->no_cache, "Run every task, reusing no earlier result");
+  run->add_flag("--allow-drafts", o->allow_drafts, "Accept draft (unpublished) operators, to try them");
   run->callback([&ctx, o, run] {
     if (!run->get_subcommands().empty()) return;  // a subcommand ran instead
     if (o->file.empty()) {
       ctx.exit_code = Fail(InvalidArgument("run: give a PIPELINE.yaml file"));
       return;
     }
-    ctx.exit_code = RunSubmit(ctx.Api(), o->file, o->wait, o->no_cache);
+    ctx.exit_code = RunSubmit(ctx.Api(), o->file, o->wait, o->no_cache, o->allow_drafts);
   });
 
   auto* show = run->add_subcommand("show", "Show a run and its tasks");

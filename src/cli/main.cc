@@ -50,6 +50,9 @@ int main(int argc, char** argv) {
   cli::AddRunCommands(app, ctx);
   cli::AddModelCommands(app, ctx);
   cli::AddServiceCommands(app, ctx);
+  cli::AddOperatorCommands(app, ctx);
+  cli::AddScheduleCommands(app, ctx);
+  cli::AddSimCommands(app, ctx);
 
   // Child roles started by the server itself.
   std::string task_dir;
@@ -66,6 +69,10 @@ int main(int argc, char** argv) {
   replica->add_option("--host", replica_options.host);
   replica->add_option("--port", replica_options.port);
   replica->add_option("--port-file", replica_options.port_file);
+  replica->add_option("--threads", replica_options.threads)->check(CLI::PositiveNumber);
+  replica->add_option("--batch-max", replica_options.batch_max)->check(CLI::PositiveNumber);
+  replica->add_option("--batch-delay-us", replica_options.batch_delay_us)
+      ->check(CLI::NonNegativeNumber);
 
   CLI11_PARSE(app, argc, argv);
 

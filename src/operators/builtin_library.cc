@@ -5,7 +5,7 @@
 
 #include "core/sha256.h"
 #include "operators/builtin/builtin.h"
-#include "operators/builtin/params.h"
+#include "operators/json_schema.h"
 #include "operators/task_contract.h"
 
 namespace tandem::operators {
@@ -19,6 +19,14 @@ const std::vector<BuiltinOperator>& Builtins() {
       builtin::DatasetLoadOperator(), builtin::CsvImportOperator(),
       builtin::SplitOperator(),       builtin::XgboostTrainOperator(),
       builtin::EvaluateOperator(),    builtin::RegisterModelOperator(),
+      // The data-to-model library (issue 3): import, explore, process, feature, augment, train.
+      builtin::ImageFolderImportOperator(), builtin::ProfileOperator(),
+      builtin::ImputeOperator(),            builtin::DropMissingOperator(),
+      builtin::OutlierFilterOperator(),     builtin::SelectColumnsOperator(),
+      builtin::StandardizeOperator(),       builtin::MinMaxScaleOperator(),
+      builtin::OneHotOperator(),            builtin::BucketizeOperator(),
+      builtin::ImageAugmentOperator(),      builtin::LinearRegressionOperator(),
+      builtin::LogisticRegressionOperator(), builtin::KMeansOperator(),
   };
   return kAll;
 }
@@ -82,7 +90,7 @@ int RunBuiltinTask(const std::string& task_dir) {
                                       " is not built in (have " + std::to_string(def.version) +
                                       ")"));
   }
-  auto params = builtin::ApplyParamSchema(def.params_schema, spec->params);
+  auto params = ApplyParamsSchema(def.params_schema, spec->params, "params");
   if (!params.ok()) return Fail(name, params.status());
   builtin::TaskContext ctx(std::move(spec).value(), std::move(params).value(), std::cout);
   Status status = op->run(ctx);

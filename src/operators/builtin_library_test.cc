@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "operators/builtin/params.h"
+#include "operators/json_schema.h"
 
 namespace tandem::operators {
 namespace {
@@ -27,8 +27,12 @@ TEST(BuiltinLibraryTest, RegistersEveryOperatorOnce) {
       EXPECT_TRUE(rule.contains("type")) << d.name << " params." << key;
     }
   }
-  EXPECT_EQ(names, (std::set<std::string>{"csv-import", "dataset-load", "evaluate", "split",
-                                          "register-model", "xgboost-train"}));
+  EXPECT_EQ(names, (std::set<std::string>{
+                       "csv-import", "dataset-load", "evaluate", "split", "register-model",
+                       "xgboost-train", "image-folder-import", "profile", "impute", "drop-missing",
+                       "outlier-filter", "select-columns", "standardize", "min-max-scale", "one-hot",
+                       "bucketize", "image-augment", "linear-regression", "logistic-regression",
+                       "kmeans"}));
   EXPECT_EQ(digests.size(), defs.size());
   EXPECT_EQ(RegisterBuiltins(catalog).code(), StatusCode::kAlreadyExists);
 }
@@ -68,8 +72,11 @@ TEST(BuiltinLibraryTest, DefaultsSatisfyTheirOwnSchemas) {
     for (const auto& [key, rule] : d.params_schema["properties"].items()) {
       if (!rule.contains("default")) continue;
       Json one = {{key, rule["default"]}};
-      for (const auto& req : d.params_schema.value("required", Json::array())) one[req] = "x";
-      EXPECT_TRUE(builtin::ApplyParamSchema(d.params_schema, one).ok()) << d.name << "." << key;
+      for (const auto& req : d.params_schema.value("required", Json::array())) {
+        const bool array = d.params_schema["properties"][req.get<std::string>()].value("type", "") == "array";
+        one[req] = array ? Json::array({"x"}) : Json("x");
+      }
+      EXPECT_TRUE(ApplyParamsSchema(d.params_schema, one, "params").ok()) << d.name << "." << key;
     }
   }
 }

@@ -16,6 +16,12 @@ Status Catalog::Add(OperatorDef def) {
   return Status::Ok();
 }
 
+void Catalog::Put(OperatorDef def) {
+  std::lock_guard<std::mutex> lock(mu_);
+  int v = def.version;
+  defs_[def.name][v] = std::move(def);
+}
+
 Result<OperatorDef> Catalog::Find(const std::string& reference) const {
   std::string name = reference;
   int version = 0;
@@ -31,7 +37,12 @@ Result<OperatorDef> Catalog::Find(const std::string& reference) const {
   if (it == defs_.end() || it->second.empty()) {
     return NotFound("unknown operator '" + name + "'");
   }
-  if (version == 0) return it->second.rbegin()->second;
+  if (version == 0) {
+    for (auto v = it->second.rbegin(); v != it->second.rend(); ++v) {
+      if (v->second.state != "deprecated") return v->second;
+    }
+    return it->second.rbegin()->second;
+  }
   auto vit = it->second.find(version);
   if (vit == it->second.end()) {
     return NotFound("operator '" + name + "' has no version " + std::to_string(version));

@@ -1,7 +1,8 @@
 #pragma once
 // The operator catalog: what the workflow engine knows about every operator it can
 // run — ports, parameter schema, runtime. Built-in operators add themselves here
-// (builtin_library.h); plug-in operators will be loaded from manifests.
+// (builtin_library.h); plug-in operators come from their manifests (manifest.h), as
+// published or draft versions kept in the store (operator_library.h).
 // Thread-safe after setup: Add() before the engine starts, lookups from any thread.
 #include <map>
 #include <mutex>
@@ -29,6 +30,14 @@ struct OperatorDef {
   std::map<std::string, PortDef> outputs;
   Json params_schema = Json::object();   // JSON Schema (draft 7) of the params object
   std::string runtime = "builtin";       // builtin | python | exec
+  // python | exec: the code's folder (absolute) and the entry file in it.
+  std::string code_dir;
+  std::string entry;
+  // draft | tested | published | deprecated. Pipelines use published (and deprecated
+  // ones named with an explicit version); drafts only when the submit allows them.
+  std::string state = "published";
+  Json ui = Json::object();         // form hints per param, passed through to clients
+  Json resources = Json::object();  // default resources of a task: cpus, memory, environment
   // When non-empty: the param of this name names a dataset (and an optional
   // "<param>_version"); the engine resolves it from the store and hands the dataset's
   // table to the operator as input port "dataset" (type table).
@@ -41,7 +50,11 @@ class Catalog {
  public:
   // kAlreadyExists when (name, version) is taken.
   Status Add(OperatorDef def);
-  // "name" = latest version; "name@2" = that version. kNotFound names the reference.
+  // Adds or replaces (name, version): drafts are replaced while people iterate on them,
+  // and deprecation changes a version's state.
+  void Put(OperatorDef def);
+  // "name" = latest version that is not deprecated (or the latest of all, when every
+  // version is); "name@2" = that version. kNotFound names the reference.
   Result<OperatorDef> Find(const std::string& reference) const;
   std::vector<OperatorDef> List() const;  // every version, by name then version
 

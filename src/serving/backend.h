@@ -28,11 +28,21 @@ class Backend {
   virtual Json Metadata() const = 0;
 };
 
-// Builds the backend named by meta["format"] ("xgboost"; the only one so far) over
-// the model file. `meta` is the model artifact's meta written by the training
-// operator. kInvalidArgument for an unknown format or a meta the backend cannot use;
-// the loader's own error (kInternal, naming the file) for an unreadable model.
+struct BackendOptions {
+  int threads = 1;  // compute threads of one call (XGBoost, libtorch intra-op)
+  int workers = 2;  // processes of the python backend's worker pool
+};
+
+// The model formats LoadBackend knows, in the order error messages list them.
+const std::vector<std::string>& BackendFormats();
+
+// Builds the backend named by meta["format"] (BackendFormats(); "xgboost" when absent)
+// over the model file or folder. `meta` is the model artifact's meta written by the
+// training operator. When meta["transforms"] holds fitted transforms, the backend is
+// wrapped so that it takes raw columns (transform_backend.h). kInvalidArgument for an
+// unknown format or a meta the backend cannot use; the loader's own error (naming the
+// file) for an unreadable model.
 Result<std::unique_ptr<Backend>> LoadBackend(const std::string& model_path, const Json& meta,
-                                             int threads);
+                                             const BackendOptions& options = {});
 
 }  // namespace tandem::serving

@@ -3,6 +3,7 @@
 // protocol. The service manager starts it as
 //   <replica_command...> --name N --version V --model-file F --meta-file M
 //                        --host H --port 0 --port-file P
+//                        [--threads N] [--batch-max N] [--batch-delay-us N]
 // (`tandem replica ...` in the real binary) and reads the bound port from P.
 #include <cstddef>
 #include <string>
@@ -20,7 +21,12 @@ struct ReplicaOptions {
   std::string host = "127.0.0.1";
   int port = 0;              // 0 = any free port
   std::string port_file;     // where the bound port is written once serving; "" = nowhere
-  int threads = 2;           // HTTP threads; each prediction also uses one model thread
+  // Predictions (or batches) that run at once; each uses one compute thread (XGBoost,
+  // libtorch). The python backend runs this many worker processes.
+  int threads = 2;
+  // Dynamic batching (batching_backend.h): rows per backend call; 1 = off.
+  int batch_max = 1;
+  int batch_delay_us = 500;  // how long the oldest request waits for others
   size_t max_body_bytes = 16 << 20;  // larger request bodies get 413
 };
 
@@ -29,6 +35,10 @@ struct ReplicaOptions {
 // an unknown flag or a bad number is kInvalidArgument naming it.
 std::vector<std::string> ReplicaArgs(const ReplicaOptions& options);
 Result<ReplicaOptions> ParseReplicaArgs(const std::vector<std::string>& args);
+
+// The HTTP threads a replica with these options runs (more when batching: a request
+// waiting for its batch holds its thread).
+int HttpThreads(const ReplicaOptions& options);
 
 // Loads the model, serves until SIGTERM or SIGINT, then stops and returns Ok. A model
 // that does not load, or a port that cannot be bound, returns the error at once (the

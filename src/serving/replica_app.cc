@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/fs.h"
+#include "serving/batching_backend.h"
 #include "serving/v2_codec.h"
 
 namespace tandem::serving {
@@ -24,8 +25,20 @@ http::Response Error(const Status& st) {
 Result<std::unique_ptr<ReplicaApp>> ReplicaApp::Create(const ReplicaOptions& options) {
   ASSIGN_OR_RETURN(std::string text, ReadFile(options.meta_path));
   ASSIGN_OR_RETURN(Json meta, ParseJson(text, "meta file '" + options.meta_path + "'"));
-  // One model thread per prediction: concurrency comes from the HTTP threads.
-  ASSIGN_OR_RETURN(auto backend, LoadBackend(options.model_path, meta, 1));
+  // One compute thread per prediction: `threads` of them run at once (HTTP threads
+  // without batching, batch executors with it), which does not oversubscribe the
+  // replica's CPU allocation.
+  BackendOptions bo;
+  bo.threads = 1;
+  bo.workers = options.threads;
+  ASSIGN_OR_RETURN(std::unique_ptr<Backend> backend, LoadBackend(options.model_path, meta, bo));
+  if (options.batch_max > 1) {
+    BatchingOptions batching;
+    batching.max_batch_rows = options.batch_max;
+    batching.max_delay = std::chrono::microseconds(options.batch_delay_us);
+    batching.executors = options.threads;
+    backend = std::make_unique<BatchingBackend>(std::move(backend), batching);
+  }
   return std::make_unique<ReplicaApp>(options.name, options.version, std::move(backend));
 }
 

@@ -37,7 +37,7 @@ class ReplicaAppTest : public ::testing::Test {
     ASSERT_TRUE(backend.ok()) << backend.status().ToString();
     app_ = std::make_unique<ReplicaApp>("cancer", 1, std::move(backend).value());
     http::ServerOptions so;
-    so.max_body_bytes = 1 << 20;
+    so.max_body_bytes = ReplicaOptions().max_body_bytes;  // what a real replica takes
     server_ = std::make_unique<http::Server>(so);
     app_->Register(*server_);
     ASSERT_TRUE(server_->Start().ok());
@@ -148,12 +148,30 @@ TEST_F(ReplicaAppTest, BadRequestsAre400And404AndTheReplicaStaysUp) {
   EXPECT_EQ(ErrorOf(Post("/v2/models/cancer/versions/7/infer", InferBody(trained_->data.x, 0, 1)),
                     404),
             "model 'cancer' has no version '7' (this replica serves version 1)");
-  // Over max_body_bytes: refused by the HTTP server itself.
-  std::string huge(2 << 20, ' ');
+  Json not_an_object = Json::array({1, 2});
+  EXPECT_EQ(ErrorOf(Post(infer, not_an_object.dump()), 400),
+            "request body: expected a JSON object, got array");
+  Json bad_datatype = {{"inputs", {{{"name", "input"}, {"datatype", "FP16"}, {"shape", {1, 30}},
+                                    {"data", std::vector<double>(30, 1.0)}}}}};
+  EXPECT_EQ(ErrorOf(Post(infer, bad_datatype.dump()), 400),
+            "inputs[0].datatype: unknown datatype 'FP16' (expected FP32, FP64, INT32, INT64, BOOL "
+            "or BYTES)");
+  Json text_in_numbers = {{"inputs", {{{"name", "input"}, {"datatype", "FP32"}, {"shape", {1, 2}},
+                                       {"data", {1.0, "two"}}}}}};
+  EXPECT_EQ(ErrorOf(Post(infer, text_in_numbers.dump()), 400),
+            "inputs[0].data[1]: expected a number for FP32, got string");
+  Json two_inputs = Json::parse(InferBody(trained_->data.x, 0, 1));
+  two_inputs["inputs"].push_back(two_inputs["inputs"][0]);
+  two_inputs["inputs"][1]["name"] = "extra";
+  EXPECT_EQ(ErrorOf(Post(infer, two_inputs.dump()), 400), "expected exactly 1 input tensor, got 2");
+  // A body of 100 MB: refused by the HTTP server before it is read, with a 413.
+  std::string huge = "{\"inputs\": [" + std::string(100 << 20, ' ') + "]}";
   auto big = http::Call("POST", base_ + infer, huge);
-  if (big.ok()) {
-    EXPECT_EQ(big->status, 413);
-  }
+  ASSERT_TRUE(big.ok()) << big.status().ToString();
+  EXPECT_EQ(big->status, 413);
+  EXPECT_EQ(Json::parse(big->body)["error"],
+            "request body of " + std::to_string(huge.size()) + " bytes exceeds the limit of " +
+                std::to_string(ReplicaOptions().max_body_bytes) + " bytes");
   EXPECT_EQ(Get("/v2/health/ready").status, 200);
   EXPECT_EQ(Post(infer, InferBody(trained_->data.x, 0, 1)).status, 200);
 }
@@ -182,6 +200,26 @@ TEST(ReplicaArgsTest, RoundTripsAndNamesBadFlags) {
             "--version: expected an integer, got 'x'");
   EXPECT_EQ(ParseReplicaArgs({"--bogus", "1"}).status().message(), "unknown flag '--bogus'");
   EXPECT_EQ(ParseReplicaArgs({"--name", "a"}).status().message(), "--version is required");
+
+  // Serving settings appear only when they differ from the defaults.
+  o.threads = 4;
+  o.batch_max = 32;
+  o.batch_delay_us = 2000;
+  args = ReplicaArgs(o);
+  EXPECT_EQ(std::vector<std::string>(args.end() - 6, args.end()),
+            (std::vector<std::string>{"--threads", "4", "--batch-max", "32", "--batch-delay-us",
+                                      "2000"}));
+  back = ParseReplicaArgs(args);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->threads, 4);
+  EXPECT_EQ(back->batch_max, 32);
+  EXPECT_EQ(back->batch_delay_us, 2000);
+  EXPECT_EQ(HttpThreads(*back), 4 + 32);
+  EXPECT_EQ(ParseReplicaArgs({"--name=a", "--version=1", "--model-file=m", "--meta-file=j",
+                              "--batch-max=0"})
+                .status()
+                .message(),
+            "--batch-max: must be at least 1");
 }
 
 TEST(RunReplicaTest, ServesUntilSigtermAndFailsFastOnABadModel) {

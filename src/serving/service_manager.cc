@@ -2,73 +2,42 @@
 
 #include <signal.h>
 
-#include <charconv>
-#include <filesystem>
-#include <fstream>
-
-#include "core/fs.h"
 #include "core/ids.h"
 #include "core/log.h"
-#include "serving/replica.h"
+#include "registry/model_library.h"
 
 namespace tandem::serving {
 namespace {
 
-constexpr int64_t kPollMs = 50;
-constexpr int64_t kTermGraceMs = 3000;
-constexpr int kTailLines = 20;
-constexpr size_t kTailBytes = 4000;
+constexpr int kMaxReplicas = 64;
+constexpr const char* kStable = "stable";
+constexpr const char* kCanary = "canary";
 
-// Replicas may listen on a wildcard address; connect to loopback then.
-std::string ConnectHost(const std::string& host) {
-  if (host.empty() || host == "0.0.0.0") return "127.0.0.1";
-  if (host == "::") return "[::1]";
-  return host;
+// Replicas a canary of `percent` runs beside `replicas` stable ones: its share of
+// them, at least one.
+int CanaryReplicas(int replicas, int percent) {
+  return std::max(1, (replicas * percent + 99) / 100);
 }
 
-std::string BaseUrl(const std::string& host, int port) {
-  return "http://" + ConnectHost(host) + ":" + std::to_string(port);
+Status NotRunning(const std::string& name, const std::string& state) {
+  return FailedPrecondition("service '" + name + "' is not running (state " + state +
+                            "): deploy it first");
 }
 
-// The last lines the replica wrote since `offset`: why it failed, for the person
-// reading the service's error.
-std::string LogTail(const std::string& path, uintmax_t offset) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "(no replica log)";
-  in.seekg(static_cast<std::streamoff>(offset));
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-    text.pop_back();
-  }
-  if (text.empty()) return "(the replica wrote nothing)";
-  size_t pos = text.size();
-  for (int lines = 0; lines < kTailLines && pos != std::string::npos && pos > 0; ++lines) {
-    pos = text.rfind('\n', pos - 1);
-  }
-  std::string tail = pos == std::string::npos ? text : text.substr(pos + 1);
-  if (tail.size() > kTailBytes) tail = tail.substr(tail.size() - kTailBytes);
-  return tail;
+Status Busy(const std::string& name) {
+  return FailedPrecondition("service '" + name +
+                            "' is busy: another deploy, update or stop is in progress");
 }
 
-Result<int> ReadPortFile(const std::string& path) {
-  auto text = ReadFile(path);
-  if (!text.ok()) return text.status();
-  int port = 0;
-  const char* b = text->data();
-  auto [end, ec] = std::from_chars(b, b + text->size(), port);
-  if (ec != std::errc() || port <= 0 || port > 65535) return Internal("bad port file");
-  return port;
-}
+// Releases a claimed service name when the operation ends, however it ends.
+class ClaimGuard {
+ public:
+  ClaimGuard(std::function<void()> release) : release_(std::move(release)) {}
+  ~ClaimGuard() { release_(); }
 
-Result<store::ModelVersionRecord> FindModelVersion(store::Store& store, const std::string& model,
-                                                   int version) {
-  auto mv = store.GetModelVersion(model, version);
-  if (!mv.ok() && mv.status().code() == StatusCode::kNotFound) {
-    return NotFound(version > 0 ? "model '" + model + "' has no version " + std::to_string(version)
-                                : "model '" + model + "' not found");
-  }
-  return mv;
-}
+ private:
+  std::function<void()> release_;
+};
 
 }  // namespace
 
@@ -80,8 +49,10 @@ ServiceManager::ServiceManager(ServiceManagerOptions options, store::Store& stor
       launcher_(launcher),
       clock_(clock) {}
 
-std::string ServiceManager::ServiceDir(const std::string& name) const {
-  return (fs::path(options_.data_dir) / "services" / name).string();
+ServiceManager::~ServiceManager() {
+  stopping_ = true;
+  watchdog_cv_.notify_all();
+  if (watchdog_.joinable()) watchdog_.join();
 }
 
 bool ServiceManager::Claim(const std::string& name) {
@@ -94,262 +65,352 @@ void ServiceManager::Release(const std::string& name) {
   busy_.erase(name);
 }
 
-bool ServiceManager::Ready(const std::string& host, int port) {
-  http::ClientOptions co;
-  co.timeout_ms = 2000;
-  auto r = http::Call("GET", BaseUrl(host, port) + "/v2/health/ready", "", "application/json", co);
-  return r.ok() && r->status == 200;
+Result<store::ModelVersionRecord> ServiceManager::Resolve(const registry::ModelRef& ref) {
+  registry::ModelLibrary library(store_);
+  return library.Resolve(ref);
 }
 
-bool ServiceManager::WaitExit(const ProcessHandle& handle, int64_t ms) {
-  const TimeMs start = clock_.NowMs();
-  while (true) {
-    if (launcher_.Poll(handle)) return true;
-    if (clock_.NowMs() - start >= ms) return false;
-    clock_.SleepMs(20);
-  }
+void ServiceManager::SetState(const std::string& name, const std::string& state,
+                              const std::string& error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = services_.find(name);
+  if (it == services_.end()) return;
+  it->second.row.state = state;
+  it->second.row.error = error;
 }
 
-void ServiceManager::Terminate(const ProcessHandle& handle) {
-  if (handle.pid <= 0) return;
-  Status st = launcher_.Kill(handle, SIGTERM);
-  if (!st.ok()) spdlog::warn("stopping replica pid {}: {}", handle.pid, st.ToString());
-  if (WaitExit(handle, kTermGraceMs)) return;
-  spdlog::warn("replica pid {} ignored SIGTERM for {} ms; killing it", handle.pid, kTermGraceMs);
-  (void)launcher_.Kill(handle, SIGKILL);
-  WaitExit(handle, 2000);
+ServiceView ServiceManager::ViewOf(const LiveService& s) const {
+  ServiceView v;
+  v.service = s.row;
+  v.spec = s.spec;
+  for (const LiveReplica& r : s.replicas) {
+    v.replicas.push_back(r.rec);
+    v.in_flight.push_back(r.in_flight->load());
+  }
+  return v;
 }
 
-Result<ServiceManager::Replica> ServiceManager::Launch(const store::ModelVersionRecord& mv,
-                                                       const std::string& name) {
-  const fs::path dir = ServiceDir(name);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return IoError("cannot create '" + dir.string() + "': " + ec.message());
-
-  ASSIGN_OR_RETURN(fs::path model_file, artifacts_.PathOf(mv.artifact_digest));
-  ASSIGN_OR_RETURN(store::ArtifactRecord artifact, store_.GetArtifact(mv.artifact_digest));
-  Json meta = artifact.meta.is_object() ? artifact.meta : Json::object();
-  // Older artifacts may lack what the model version row knows.
-  if (!meta.contains("format") && !mv.format.empty()) meta["format"] = mv.format;
-  if (!meta.contains("signature") && mv.signature.is_object() && !mv.signature.empty()) {
-    meta["signature"] = mv.signature;
+Result<ServiceView> ServiceManager::Deploy(const std::string& name,
+                                           const registry::ModelRef& model,
+                                           const ServiceOptions& options) {
+  if (!IsValidName(name)) return InvalidArgument(InvalidNameMessage("service name", name));
+  if (options.replicas < 1 || options.replicas > kMaxReplicas) {
+    return InvalidArgument("replicas: must be 1.." + std::to_string(kMaxReplicas) + ", got " +
+                           std::to_string(options.replicas));
   }
-  meta["model_name"] = mv.model_name;
-  meta["model_version"] = mv.version;
-  const std::string meta_file = (dir / "meta.json").string();
-  RETURN_IF_ERROR(WriteFileAtomic(meta_file, meta.dump(2)));
+  if (options.batch_max < 0) return InvalidArgument("batch max: must be >= 0");
+  if (options.batch_delay_us < 0) return InvalidArgument("batch delay: must be >= 0");
+  ASSIGN_OR_RETURN(store::ModelVersionRecord mv, Resolve(model));
+  if (!Claim(name)) return Busy(name);
+  ClaimGuard guard([this, name] { Release(name); });
 
-  // A port file left by an earlier replica would point at the wrong process.
-  const std::string port_file = (dir / "port").string();
-  fs::remove(port_file, ec);
-  const std::string log_file = (dir / "replica.log").string();
-  uintmax_t log_offset = fs::exists(log_file, ec) ? fs::file_size(log_file, ec) : 0;
-  if (ec) log_offset = 0;
-
-  ReplicaOptions ro;
-  ro.name = name;
-  ro.version = mv.version;
-  ro.model_path = model_file.string();
-  ro.meta_path = meta_file;
-  ro.host = options_.host;
-  ro.port = 0;
-  ro.port_file = port_file;
-  ProcessSpec spec;
-  spec.argv = options_.replica_command;
-  for (auto& a : ReplicaArgs(ro)) spec.argv.push_back(std::move(a));
-  spec.cwd = dir.string();
-  spec.stdout_path = log_file;
-  ASSIGN_OR_RETURN(ProcessHandle handle, launcher_.Start(spec));
-
-  const TimeMs start = clock_.NowMs();
-  int port = 0;
-  while (true) {
-    if (auto exit = launcher_.Poll(handle)) {
-      return Unavailable("replica of service '" + name + "' exited (" + exit->Describe() +
-                         ") before it was ready: " + LogTail(log_file, log_offset));
-    }
-    if (port == 0) {
-      if (auto p = ReadPortFile(port_file); p.ok()) port = *p;
-    }
-    if (port != 0 && Ready(options_.host, port)) return Replica{handle, options_.host, port};
-    if (clock_.NowMs() - start >= options_.ready_timeout_ms) {
-      (void)launcher_.Kill(handle, SIGKILL);
-      WaitExit(handle, 2000);
-      return Unavailable("replica of service '" + name + "' was not ready within " +
-                         std::to_string(options_.ready_timeout_ms) +
-                         " ms: " + LogTail(log_file, log_offset));
-    }
-    clock_.SleepMs(kPollMs);
-  }
-}
-
-Result<store::ServiceRecord> ServiceManager::Deploy(const std::string& model, int version,
-                                                    const std::string& service_name) {
-  if (!IsValidName(service_name)) {
-    return InvalidArgument(InvalidNameMessage("service name", service_name));
-  }
-  if (version < 0) return InvalidArgument("version: must be >= 0 (0 = latest)");
-  ASSIGN_OR_RETURN(store::ModelVersionRecord mv, FindModelVersion(store_, model, version));
-  if (!Claim(service_name)) {
-    return FailedPrecondition("service '" + service_name +
-                              "' is busy: another deploy or stop is in progress");
-  }
-  struct Releaser {
-    ServiceManager* m;
-    const std::string& n;
-    ~Releaser() { m->Release(n); }
-  } releaser{this, service_name};
-
-  const TimeMs now = clock_.NowMs();
-  std::optional<store::ServiceRecord> old;
-  if (auto existing = store_.GetService(service_name); existing.ok()) old = *existing;
-  store::ServiceRecord rec;
-  rec.name = service_name;
-  rec.model_name = mv.model_name;
-  rec.model_version = mv.version;
-  rec.host = options_.host;
-  rec.created_ms = old ? old->created_ms : now;
-  rec.updated_ms = now;
-  if (!old) {
-    // The row exists from the start, so a crash mid-deploy leaves a trace to restore.
-    rec.state = "starting";
-    RETURN_IF_ERROR(store_.PutService(rec));
-  }
-
-  auto launched = Launch(mv, service_name);
-  if (!launched.ok()) {
-    bool old_serving;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      old_serving = replicas_.count(service_name) > 0;
-    }
-    // A ready replica not adopted yet (no RestoreAll) serves on as well.
-    if (!old_serving && old && old->state == "ready" && old->pid > 0) {
-      old_serving = launcher_.Alive({old->pid, old->start_ticks});
-    }
-    if (!old_serving) {
-      rec.state = "failed";
-      rec.error = launched.status().message();
-      rec.updated_ms = clock_.NowMs();
-      Status st = store_.PutService(rec);
-      if (!st.ok()) spdlog::error("recording failed service '{}': {}", service_name, st.ToString());
-    }
-    return launched.status();
-  }
-  rec.state = "ready";
-  rec.port = launched->port;
-  rec.pid = launched->handle.pid;
-  rec.start_ticks = launched->handle.start_ticks;
-  rec.updated_ms = clock_.NowMs();
-  if (Status st = store_.PutService(rec); !st.ok()) {
-    Terminate(launched->handle);
-    return st;
-  }
-  std::optional<ProcessHandle> retired;
+  bool running;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = replicas_.find(service_name); it != replicas_.end()) {
-      retired = it->second.handle;
+    auto it = services_.find(name);
+    running = it != services_.end();
+    if (running) {
+      LiveService& s = it->second;
+      if (!s.spec.canary_model.empty()) {
+        return FailedPrecondition("service '" + name + "' runs a canary of " +
+                                  s.spec.canary_model + ":" +
+                                  std::to_string(s.spec.canary_version) +
+                                  ": promote or roll back first");
+      }
+      // New batching needs new processes: every replica is replaced.
+      const bool new_batching = s.spec.batch_max != options.batch_max ||
+                                s.spec.batch_delay_us != options.batch_delay_us;
+      for (LiveReplica& r : s.replicas) r.replace = r.replace || new_batching;
+      s.spec.replicas = options.replicas;
+      s.spec.batch_max = options.batch_max;
+      s.spec.batch_delay_us = options.batch_delay_us;
     }
-    replicas_[service_name] = *launched;
   }
-  // An old replica this manager never adopted (no RestoreAll yet) is stopped as well;
-  // pid + start time make sure it is that process and not a reused pid.
-  if (!retired && old && old->pid > 0) {
-    ProcessHandle h{old->pid, old->start_ticks};
-    if (launcher_.Alive(h)) retired = h;
-  }
-  if (retired) Terminate(*retired);
-  spdlog::info("service '{}' serves model '{}' version {} on port {}", service_name,
-               mv.model_name, mv.version, rec.port);
-  return rec;
-}
-
-Status ServiceManager::RestoreAll() {
-  ASSIGN_OR_RETURN(std::vector<store::ServiceRecord> services, store_.ListServices());
-  std::string failures;
-  int failed = 0;
-  for (store::ServiceRecord s : services) {
-    if (s.state != "ready" && s.state != "starting") continue;
-    if (!Claim(s.name)) continue;
-    ProcessHandle handle{s.pid, s.start_ticks};
-    bool alive = s.pid > 0 && launcher_.Alive(handle);
-    if (alive && s.port > 0 && Ready(s.host, s.port)) {
-      std::lock_guard<std::mutex> lock(mu_);
-      replicas_[s.name] = Replica{handle, s.host, s.port};
-      busy_.erase(s.name);
-      spdlog::info("service '{}': adopted its running replica (pid {})", s.name, s.pid);
-      continue;
-    }
-    if (alive) Terminate(handle);
-    auto mv = FindModelVersion(store_, s.model_name, s.model_version);
-    Result<Replica> launched = mv.ok() ? Launch(*mv, s.name) : Result<Replica>(mv.status());
-    s.updated_ms = clock_.NowMs();
-    if (launched.ok()) {
-      s.state = "ready";
-      s.error.clear();
-      s.host = launched->host;
-      s.port = launched->port;
-      s.pid = launched->handle.pid;
-      s.start_ticks = launched->handle.start_ticks;
-    } else {
-      s.state = "failed";
-      s.error = launched.status().message();
-      s.pid = 0;
-      s.start_ticks = 0;
-      ++failed;
-      failures += (failures.empty() ? "" : "; ") + s.name + ": " + s.error;
-    }
-    Status st = store_.PutService(s);
-    if (!st.ok()) {
-      ++failed;
-      failures += (failures.empty() ? "" : "; ") + s.name + ": " + st.message();
-    }
+  if (running) {
+    std::string old_model;
+    int old_version = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (launched.ok()) replicas_[s.name] = *launched;
-      busy_.erase(s.name);
+      LiveService& s = services_.at(name);
+      old_model = s.row.model_name;
+      old_version = s.row.model_version;
+      s.row.model_name = mv.model_name;
+      s.row.model_version = mv.version;
+      s.row.state = "updating";
     }
-    if (launched.ok()) spdlog::info("service '{}': replica restarted on port {}", s.name, s.port);
+    RETURN_IF_ERROR(Save(name));
+    Status rolled = RollTrack(name, kStable, mv.model_name, mv.version, options.replicas);
+    if (!rolled.ok()) {
+      spdlog::warn("service '{}': update to {} v{} failed, rolling back: {}", name,
+                   mv.model_name, mv.version, rolled.ToString());
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        LiveService& s = services_.at(name);
+        s.row.model_name = old_model;
+        s.row.model_version = old_version;
+        for (LiveReplica& r : s.replicas) r.replace = false;
+      }
+      Status back = RollTrack(name, kStable, old_model, old_version, options.replicas);
+      if (!back.ok()) spdlog::error("service '{}': rolling back: {}", name, back.ToString());
+    }
+    SetState(name, "ready", "");
+    RETURN_IF_ERROR(Save(name));
+    if (!rolled.ok()) return rolled;
+    return Get(name);
   }
-  if (failed > 0) {
-    return Unavailable("could not restore " + std::to_string(failed) + " service(s): " + failures);
+
+  // A new service, or one that is stopped, failed, or run by no one (its replicas, if
+  // any still live, are stopped once the new ones serve).
+  const TimeMs now = clock_.NowMs();
+  LiveService s;
+  s.row.name = name;
+  s.row.model_name = mv.model_name;
+  s.row.model_version = mv.version;
+  s.row.state = "starting";
+  s.row.created_ms = now;
+  std::vector<store::ReplicaRecord> leftovers;
+  if (auto old = store_.GetService(name); old.ok()) {
+    s.row.created_ms = old->created_ms;
+    if (auto reps = store_.ListReplicas(name); reps.ok()) leftovers = *reps;
+    if (leftovers.empty() && old->pid > 0) {
+      store::ReplicaRecord legacy;
+      legacy.pid = old->pid;
+      legacy.start_ticks = old->start_ticks;
+      leftovers.push_back(legacy);
+    }
+    for (const auto& r : leftovers) s.last_id = std::max(s.last_id, ReplicaNumber(r.id));
   }
-  return Status::Ok();
+  s.spec.name = name;
+  s.spec.replicas = options.replicas;
+  s.spec.batch_max = options.batch_max;
+  s.spec.batch_delay_us = options.batch_delay_us;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    services_[name] = std::move(s);
+  }
+  // Stored from the start, so a crash mid-deploy leaves a trace to restore.
+  RETURN_IF_ERROR(Save(name));
+  Status st = RollTrack(name, kStable, mv.model_name, mv.version, options.replicas);
+  if (!st.ok()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (LiveReplica& r : services_.at(name).replicas) r.rec.state = "draining";
+    }
+    (void)RetireDraining(name);
+    SetState(name, "failed", st.message());
+    Status saved = Save(name);
+    if (!saved.ok()) spdlog::error("recording failed service '{}': {}", name, saved.ToString());
+    std::lock_guard<std::mutex> lock(mu_);
+    services_.erase(name);
+    return st;
+  }
+  for (const auto& r : leftovers) {
+    ProcessHandle h{r.pid, r.start_ticks};
+    if (h.pid > 0 && launcher_.Alive(h)) Terminate(h);
+  }
+  SetState(name, "ready", "");
+  RETURN_IF_ERROR(Save(name));
+  spdlog::info("service '{}' serves model '{}' version {} with {} replica(s)", name,
+               mv.model_name, mv.version, options.replicas);
+  return Get(name);
+}
+
+Result<ServiceView> ServiceManager::Update(const std::string& name,
+                                           const registry::ModelRef& model, int canary_percent) {
+  if (canary_percent < 0 || canary_percent > 100) {
+    return InvalidArgument("canary: must be a percentage 0..100, got " +
+                           std::to_string(canary_percent));
+  }
+  ASSIGN_OR_RETURN(store::ModelVersionRecord mv, Resolve(model));
+  ServiceOptions options;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = services_.find(name);
+    if (it == services_.end()) {
+      auto row = store_.GetService(name);
+      if (!row.ok()) return NotFound("service '" + name + "' not found");
+      return NotRunning(name, row->state);
+    }
+    options.replicas = it->second.spec.replicas;
+    options.batch_max = it->second.spec.batch_max;
+    options.batch_delay_us = it->second.spec.batch_delay_us;
+  }
+  if (canary_percent == 0) return Deploy(name, model, options);
+
+  if (!Claim(name)) return Busy(name);
+  ClaimGuard guard([this, name] { Release(name); });
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    LiveService& s = services_.at(name);
+    if (!s.spec.canary_model.empty()) {
+      return FailedPrecondition("service '" + name + "' already runs a canary of " +
+                                s.spec.canary_model + ":" +
+                                std::to_string(s.spec.canary_version) +
+                                ": promote or roll back first");
+    }
+    s.spec.canary_model = mv.model_name;
+    s.spec.canary_version = mv.version;
+    s.spec.canary_weight = canary_percent;
+  }
+  RETURN_IF_ERROR(Save(name));
+  Status st = RollTrack(name, kCanary, mv.model_name, mv.version,
+                        CanaryReplicas(options.replicas, canary_percent));
+  if (!st.ok()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      LiveService& s = services_.at(name);
+      s.spec.canary_model.clear();
+      s.spec.canary_version = s.spec.canary_weight = 0;
+      for (LiveReplica& r : s.replicas) {
+        if (r.rec.track == kCanary) r.rec.state = "draining";
+      }
+    }
+    (void)RetireDraining(name);
+    RETURN_IF_ERROR(Save(name));
+    return st;
+  }
+  spdlog::info("service '{}': canary {} v{} gets {}% of requests", name, mv.model_name,
+               mv.version, canary_percent);
+  return Get(name);
+}
+
+Result<ServiceView> ServiceManager::Promote(const std::string& name) {
+  if (!Claim(name)) return Busy(name);
+  ClaimGuard guard([this, name] { Release(name); });
+  std::string model;
+  int version = 0, replicas = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = services_.find(name);
+    if (it == services_.end() || it->second.spec.canary_model.empty()) {
+      return FailedPrecondition("service '" + name + "' has no canary to promote");
+    }
+    model = it->second.spec.canary_model;
+    version = it->second.spec.canary_version;
+    replicas = it->second.spec.replicas;
+  }
+  // Scale the canary to full size first, so the switch below leaves no one short.
+  RETURN_IF_ERROR(RollTrack(name, kCanary, model, version, replicas));
+  {
+    // The switch: one store write moves every request to the new version.
+    std::lock_guard<std::mutex> lock(mu_);
+    LiveService& s = services_.at(name);
+    for (LiveReplica& r : s.replicas) {
+      if (r.rec.track == kStable) {
+        r.rec.state = "draining";
+      } else {
+        r.rec.track = kStable;
+      }
+    }
+    s.row.model_name = model;
+    s.row.model_version = version;
+    s.spec.canary_model.clear();
+    s.spec.canary_version = s.spec.canary_weight = 0;
+  }
+  RETURN_IF_ERROR(Save(name));
+  RETURN_IF_ERROR(RetireDraining(name));
+  spdlog::info("service '{}': promoted {} v{}", name, model, version);
+  return Get(name);
+}
+
+Result<ServiceView> ServiceManager::Rollback(const std::string& name) {
+  if (!Claim(name)) return Busy(name);
+  ClaimGuard guard([this, name] { Release(name); });
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = services_.find(name);
+    if (it == services_.end() || it->second.spec.canary_model.empty()) {
+      return FailedPrecondition("service '" + name + "' has no canary to roll back");
+    }
+    LiveService& s = it->second;
+    s.spec.canary_model.clear();
+    s.spec.canary_version = s.spec.canary_weight = 0;
+    for (LiveReplica& r : s.replicas) {
+      if (r.rec.track == kCanary) r.rec.state = "draining";
+    }
+  }
+  RETURN_IF_ERROR(Save(name));
+  RETURN_IF_ERROR(RetireDraining(name));
+  spdlog::info("service '{}': canary rolled back", name);
+  return Get(name);
 }
 
 Status ServiceManager::Stop(const std::string& name) {
-  auto rec = store_.GetService(name);
-  if (!rec.ok()) {
-    if (rec.status().code() == StatusCode::kNotFound) {
+  auto row = store_.GetService(name);
+  if (!row.ok()) {
+    if (row.status().code() == StatusCode::kNotFound) {
       return NotFound("service '" + name + "' not found");
     }
-    return rec.status();
+    return row.status();
   }
-  if (!Claim(name)) {
-    return FailedPrecondition("service '" + name +
-                              "' is busy: another deploy or stop is in progress");
-  }
-  std::optional<Replica> running;
+  if (!Claim(name)) return Busy(name);
+  ClaimGuard guard([this, name] { Release(name); });
+  bool managed;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = replicas_.find(name); it != replicas_.end()) {
-      running = it->second;
-      replicas_.erase(it);
+    auto it = services_.find(name);
+    managed = it != services_.end();
+    if (managed) {
+      for (LiveReplica& r : it->second.replicas) r.rec.state = "draining";
     }
   }
-  ProcessHandle handle = running ? running->handle : ProcessHandle{rec->pid, rec->start_ticks};
-  if (handle.pid > 0 && (running || launcher_.Alive(handle))) Terminate(handle);
-  rec->state = "stopped";
-  rec->error.clear();
-  rec->pid = 0;
-  rec->start_ticks = 0;
-  rec->port = 0;
-  rec->updated_ms = clock_.NowMs();
-  Status st = store_.PutService(*rec);
-  Release(name);
-  return st;
+  if (managed) {
+    RETURN_IF_ERROR(RetireDraining(name));
+    SetState(name, "stopped", "");
+    Status st = Save(name);
+    std::lock_guard<std::mutex> lock(mu_);
+    services_.erase(name);
+    return st;
+  }
+  // Not run here (no RestoreAll yet): stop whatever the store says still runs.
+  std::vector<store::ReplicaRecord> replicas;
+  if (auto listed = store_.ListReplicas(name); listed.ok()) replicas = *listed;
+  std::vector<ProcessHandle> handles;
+  for (const auto& r : replicas) handles.push_back({r.pid, r.start_ticks});
+  if (handles.empty()) handles.push_back({row->pid, row->start_ticks});
+  for (const ProcessHandle& h : handles) {
+    if (h.pid > 0 && launcher_.Alive(h)) Terminate(h);
+  }
+  row->state = "stopped";
+  row->error.clear();
+  row->pid = row->port = 0;
+  row->start_ticks = 0;
+  row->updated_ms = clock_.NowMs();
+  store::ServiceSpecRecord spec;
+  if (auto stored = store_.GetServiceSpec(name); stored.ok()) spec = *stored;
+  spec.name = name;
+  return store_.PutServiceState(*row, spec, {});
+}
+
+Result<ServiceView> ServiceManager::Get(const std::string& name) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = services_.find(name); it != services_.end()) return ViewOf(it->second);
+  }
+  auto row = store_.GetService(name);
+  if (!row.ok()) {
+    if (row.status().code() == StatusCode::kNotFound) {
+      return NotFound("service '" + name + "' not found");
+    }
+    return row.status();
+  }
+  ServiceView v;
+  v.service = *row;
+  if (auto spec = store_.GetServiceSpec(name); spec.ok()) v.spec = *spec;
+  v.spec.name = name;
+  if (auto reps = store_.ListReplicas(name); reps.ok()) v.replicas = *reps;
+  v.in_flight.assign(v.replicas.size(), 0);
+  return v;
+}
+
+Result<std::vector<ServiceView>> ServiceManager::List() {
+  ASSIGN_OR_RETURN(std::vector<store::ServiceRecord> rows, store_.ListServices());
+  std::vector<ServiceView> out;
+  for (const auto& row : rows) {
+    ASSIGN_OR_RETURN(ServiceView v, Get(row.name));
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 Result<http::Response> ServiceManager::Forward(const std::string& service_name,
@@ -358,47 +419,257 @@ Result<http::Response> ServiceManager::Forward(const std::string& service_name,
   if (path.empty() || path[0] != '/') {
     return InvalidArgument("forwarded path must start with '/', got '" + path + "'");
   }
-  std::optional<Replica> target;
+  std::set<std::string> failed;  // replicas that did not answer this request
+  std::string last_error;
+  while (true) {
+    std::string id, host;
+    int port = 0;
+    std::shared_ptr<std::atomic<int>> in_flight;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = services_.find(service_name);
+      if (it != services_.end()) {
+        LiveService& s = it->second;
+        std::vector<RouteCandidate> candidates;
+        for (const LiveReplica& r : s.replicas) {
+          candidates.push_back({r.rec.track == kCanary, r.rec.state == "ready",
+                                r.in_flight->load(), failed.count(r.rec.id) > 0});
+        }
+        const int weight = s.spec.canary_model.empty() ? 0 : s.spec.canary_weight;
+        if (auto pick = s.router->Pick(candidates, weight)) {
+          const LiveReplica& r = s.replicas[*pick];
+          id = r.rec.id;
+          host = r.rec.host;
+          port = r.rec.port;
+          in_flight = r.in_flight;
+          in_flight->fetch_add(1);
+        }
+      }
+    }
+    if (!in_flight) break;
+    auto resp = http::Call(method, ReplicaBaseUrl(host, port) + path, body);
+    in_flight->fetch_sub(1);
+    if (resp.ok()) return resp;
+    failed.insert(id);
+    last_error = "replica " + id + " at " + host + ":" + std::to_string(port) +
+                 " does not answer: " + resp.status().message();
+  }
+  if (!last_error.empty()) {
+    return Unavailable("service '" + service_name + "': " + last_error);
+  }
+  auto rec = store_.GetService(service_name);
+  if (!rec.ok()) {
+    if (rec.status().code() == StatusCode::kNotFound) {
+      return NotFound("service '" + service_name + "' not found");
+    }
+    return rec.status();
+  }
+  std::string why = rec->state == "ready" ? "no replica is ready" : "state " + rec->state;
+  if (!rec->error.empty()) why += ": " + rec->error;
+  return Unavailable("service '" + service_name + "' is not ready (" + why + ")");
+}
+
+Status ServiceManager::RestoreAll() {
+  ASSIGN_OR_RETURN(std::vector<store::ServiceRecord> rows, store_.ListServices());
+  std::string failures;
+  int failed = 0;
+  for (const store::ServiceRecord& row : rows) {
+    if (row.state != "ready" && row.state != "starting" && row.state != "updating") continue;
+    if (!Claim(row.name)) continue;
+    ClaimGuard guard([this, name = row.name] { Release(name); });
+    Status st = Restore(row);
+    if (!st.ok()) {
+      ++failed;
+      failures += (failures.empty() ? "" : "; ") + row.name + ": " + st.message();
+    }
+  }
+  if (failed > 0) {
+    return Unavailable("could not restore " + std::to_string(failed) + " service(s): " + failures);
+  }
+  return Status::Ok();
+}
+
+Status ServiceManager::Restore(const store::ServiceRecord& row) {
+  const std::string& name = row.name;
+  LiveService s;
+  s.row = row;
+  if (auto spec = store_.GetServiceSpec(name); spec.ok()) s.spec = *spec;
+  s.spec.name = name;
+  std::vector<store::ReplicaRecord> stored;
+  if (auto reps = store_.ListReplicas(name); reps.ok()) stored = *reps;
+  if (stored.empty() && row.pid > 0) {
+    // A service stored before replica rows existed: its one replica is in the row.
+    store::ReplicaRecord legacy;
+    legacy.service = name;
+    legacy.id = "r1";
+    legacy.track = kStable;
+    legacy.model_name = row.model_name;
+    legacy.model_version = row.model_version;
+    legacy.state = "ready";
+    legacy.host = row.host;
+    legacy.port = row.port;
+    legacy.pid = row.pid;
+    legacy.start_ticks = row.start_ticks;
+    stored.push_back(legacy);
+  }
+  std::vector<store::ReplicaRecord> dead;
+  for (const store::ReplicaRecord& r : stored) {
+    s.last_id = std::max(s.last_id, ReplicaNumber(r.id));
+    ProcessHandle h{r.pid, r.start_ticks};
+    const bool alive = r.pid > 0 && launcher_.Alive(h);
+    if (alive && r.state == "ready" && r.port > 0 && Ready(r.host, r.port)) {
+      s.replicas.push_back(LiveReplica{r});
+      spdlog::info("service '{}': adopted replica {} (pid {})", name, r.id, r.pid);
+      continue;
+    }
+    if (alive) Terminate(h);
+    if (r.state != "draining") dead.push_back(r);
+  }
+  const int replicas = s.spec.replicas;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = replicas_.find(service_name); it != replicas_.end()) target = it->second;
+    services_[name] = std::move(s);
   }
-  if (!target) {
-    auto rec = store_.GetService(service_name);
-    if (!rec.ok()) {
-      if (rec.status().code() == StatusCode::kNotFound) {
-        return NotFound("service '" + service_name + "' not found");
-      }
-      return rec.status();
+  // Dead replicas come back in their slots, with the restart counted.
+  for (store::ReplicaRecord r : dead) {
+    store::ServiceSpecRecord spec;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      spec = services_.at(name).spec;
     }
-    std::string why = rec->state == "ready" ? "its replica is not managed by this server yet"
-                                            : "state " + rec->state;
-    if (!rec->error.empty()) why += ": " + rec->error;
-    return Unavailable("service '" + service_name + "' is not ready (" + why + ")");
+    r.restarts += 1;
+    auto launched = Launch(name, spec, r);
+    if (!launched.ok()) {
+      spdlog::warn("service '{}': replica {} did not come back: {}", name, r.id,
+                   launched.status().ToString());
+      continue;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    services_.at(name).replicas.push_back(LiveReplica{*launched});
   }
-  auto resp = http::Call(method, BaseUrl(target->host, target->port) + path, body);
-  if (!resp.ok()) {
-    return Unavailable("service '" + service_name + "': its replica at " + target->host + ":" +
-                       std::to_string(target->port) +
-                       " does not answer: " + resp.status().message());
+  // Finish what was under way: the stable track at its version and size, the canary
+  // (if any) at its own.
+  Status st = RollTrack(name, kStable, row.model_name, row.model_version, replicas);
+  store::ServiceSpecRecord spec;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    spec = services_.at(name).spec;
   }
-  return resp;
+  if (st.ok() && !spec.canary_model.empty()) {
+    st = RollTrack(name, kCanary, spec.canary_model, spec.canary_version,
+                   CanaryReplicas(spec.replicas, spec.canary_weight));
+  }
+  SetState(name, st.ok() ? "ready" : "failed", st.ok() ? "" : st.message());
+  Status saved = Save(name);
+  if (!st.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    services_.erase(name);
+    return st;
+  }
+  return saved;
+}
+
+Status ServiceManager::CheckReplicas() {
+  std::vector<std::string> names;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [name, s] : services_) names.push_back(name);
+  }
+  Status result;
+  for (const std::string& name : names) {
+    if (!Claim(name)) continue;  // an operation runs; the next pass looks again
+    ClaimGuard guard([this, name] { Release(name); });
+    std::vector<store::ReplicaRecord> dead;
+    store::ServiceSpecRecord spec;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = services_.find(name);
+      if (it == services_.end()) continue;
+      spec = it->second.spec;
+      for (LiveReplica& r : it->second.replicas) {
+        ProcessHandle h{r.rec.pid, r.rec.start_ticks};
+        const bool gone = r.rec.state == "failed" || h.pid <= 0 || launcher_.Poll(h).has_value();
+        if (!gone) continue;
+        // Out of the rotation until it is back.
+        if (r.rec.state != "failed") {
+          spdlog::warn("service '{}': replica {} (pid {}) died; starting it again", name,
+                       r.rec.id, r.rec.pid);
+        }
+        r.rec.state = "starting";
+        r.rec.port = 0;
+        dead.push_back(r.rec);
+      }
+    }
+    if (dead.empty()) continue;
+    (void)Save(name);
+    for (store::ReplicaRecord r : dead) {
+      ReleaseAllocation(name, r.id);
+      r.restarts += 1;
+      auto launched = Launch(name, spec, r);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        for (LiveReplica& live : services_.at(name).replicas) {
+          if (live.rec.id != r.id) continue;
+          if (launched.ok()) {
+            live.rec = *launched;
+          } else {
+            live.rec.state = "failed";
+            live.rec.restarts = r.restarts;
+            live.rec.pid = 0;
+          }
+        }
+      }
+      if (!launched.ok()) {
+        spdlog::error("service '{}': replica {} did not restart: {}", name, r.id,
+                      launched.status().ToString());
+        result = launched.status();
+      }
+    }
+    Status saved = Save(name);
+    if (!saved.ok()) result = saved;
+  }
+  return result;
+}
+
+void ServiceManager::StartWatchdog(int64_t interval_ms) {
+  if (watchdog_.joinable()) return;
+  watchdog_ = std::thread([this, interval_ms] {
+    std::unique_lock<std::mutex> lock(watchdog_mu_);
+    while (!stopping_) {
+      watchdog_cv_.wait_for(lock, std::chrono::milliseconds(interval_ms));
+      if (stopping_) break;
+      lock.unlock();
+      Status st = CheckReplicas();
+      if (!st.ok()) spdlog::warn("replica watchdog: {}", st.ToString());
+      lock.lock();
+    }
+  });
 }
 
 void ServiceManager::StopAll() {
-  std::map<std::string, Replica> all;
+  // The watchdog would start again what is stopped here.
+  stopping_ = true;
+  watchdog_cv_.notify_all();
+  if (watchdog_.joinable()) watchdog_.join();
+  std::vector<ProcessHandle> all;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    all.swap(replicas_);
+    for (const auto& [name, s] : services_) {
+      for (const LiveReplica& r : s.replicas) all.push_back({r.rec.pid, r.rec.start_ticks});
+    }
+    services_.clear();
   }
   // SIGTERM to every replica first, so their grace periods run side by side.
-  for (const auto& [name, r] : all) (void)launcher_.Kill(r.handle, SIGTERM);
+  for (const ProcessHandle& h : all) {
+    if (h.pid > 0) (void)launcher_.Kill(h, SIGTERM);
+  }
   const TimeMs start = clock_.NowMs();
-  for (const auto& [name, r] : all) {
-    int64_t left = kTermGraceMs - (clock_.NowMs() - start);
-    if (WaitExit(r.handle, std::max<int64_t>(left, 0))) continue;
-    (void)launcher_.Kill(r.handle, SIGKILL);
-    WaitExit(r.handle, 2000);
+  for (const ProcessHandle& h : all) {
+    if (h.pid <= 0) continue;
+    int64_t left = 3000 - (clock_.NowMs() - start);
+    if (WaitExit(h, std::max<int64_t>(left, 0))) continue;
+    (void)launcher_.Kill(h, SIGKILL);
+    WaitExit(h, 2000);
   }
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -31,6 +32,8 @@ class ServiceManagerTest : public ::testing::Test {
     auto art = artifacts_->PutFile(model_file, "model", trained_->meta);
     ASSERT_TRUE(art.ok()) << art.status().ToString();
     RegisterModel("cancer", art->digest);
+    RegisterModel("cancer", art->digest);  // version 2: same trees, told apart by version
+    digest_ = art->digest;
 
     options_.data_dir = dir_.string();
     options_.replica_command = {SERVING_TEST_REPLICA};
@@ -61,16 +64,26 @@ class ServiceManagerTest : public ::testing::Test {
                               {"shape", {n, trained_->data.x.cols}}, {"data", rows}}}}})
         .dump();
   }
-  // Forwards an infer of two rows and checks the answer is the model's.
-  void ExpectInferWorks(ServiceManager& m, const std::string& service) {
+  // Forwards an infer of two rows, checks the answer is the model's and returns the
+  // model version that answered.
+  std::string ExpectInferWorks(ServiceManager& m, const std::string& service) {
     auto r = m.Forward(service, "POST", "/v2/models/" + service + "/infer", InferBody(10, 2));
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    if (!r.ok()) return "";
+    EXPECT_EQ(r->status, 200) << r->body;
     Json body = Json::parse(r->body);
     EXPECT_EQ(body["outputs"][0]["name"], "probabilities");
     EXPECT_EQ(body["outputs"][0]["shape"], Json::parse("[2,2]"));
     EXPECT_EQ(body["outputs"][1]["data"][0], trained_->data.y[10]);
+    return body.value("model_version", "");
   }
+  static registry::ModelRef Ref(const std::string& text) { return *registry::ParseModelRef(text); }
+  Result<ServiceView> Deploy(const std::string& model, const std::string& name, int replicas = 1) {
+    ServiceOptions o;
+    o.replicas = replicas;
+    return manager_->Deploy(name, Ref(model), o);
+  }
+  static ProcessHandle HandleOf(const store::ReplicaRecord& r) { return {r.pid, r.start_ticks}; }
   void WaitGone(const ProcessHandle& h) {
     for (int i = 0; i < 300 && launcher_.Alive(h); ++i) {
       launcher_.Poll(h);
@@ -79,6 +92,7 @@ class ServiceManagerTest : public ::testing::Test {
   }
 
   std::filesystem::path dir_;
+  std::string digest_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<store::ArtifactStore> artifacts_;
   std::unique_ptr<testing::TrainedModel> trained_;
@@ -88,60 +102,140 @@ class ServiceManagerTest : public ::testing::Test {
   std::vector<std::unique_ptr<ServiceManager>> retired_;
 };
 
-TEST_F(ServiceManagerTest, DeploysForwardsAndStops) {
-  auto s = manager_->Deploy("cancer", 0, "cancer-svc");
+TEST_F(ServiceManagerTest, DeploysReplicasForwardsAndStops) {
+  auto s = Deploy("cancer:1", "cancer-svc", 2);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
-  EXPECT_EQ(s->state, "ready");
-  EXPECT_EQ(s->model_name, "cancer");
-  EXPECT_EQ(s->model_version, 1);
-  EXPECT_GT(s->port, 0);
-  ProcessHandle h{s->pid, s->start_ticks};
-  EXPECT_TRUE(launcher_.Alive(h));
-  auto row = store_->GetService("cancer-svc");
-  ASSERT_TRUE(row.ok());
-  EXPECT_EQ(row->state, "ready");
-  EXPECT_EQ(row->port, s->port);
-  EXPECT_TRUE(std::filesystem::exists(dir_ / "services/cancer-svc/meta.json"));
+  EXPECT_EQ(s->service.state, "ready");
+  EXPECT_EQ(s->service.model_name, "cancer");
+  EXPECT_EQ(s->service.model_version, 1);
+  ASSERT_EQ(s->replicas.size(), 2u);
+  EXPECT_EQ(s->replicas[0].id, "r1");
+  EXPECT_EQ(s->replicas[1].id, "r2");
+  for (const auto& r : s->replicas) {
+    EXPECT_EQ(r.state, "ready");
+    EXPECT_EQ(r.track, "stable");
+    EXPECT_GT(r.port, 0);
+    EXPECT_TRUE(launcher_.Alive(HandleOf(r)));
+  }
+  auto stored = store_->ListReplicas("cancer-svc");
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 2u);
+  EXPECT_EQ((*stored)[1].port, s->replicas[1].port);
+  EXPECT_EQ(store_->GetService("cancer-svc")->state, "ready");
+  EXPECT_EQ(store_->GetServiceSpec("cancer-svc")->replicas, 2);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "services/cancer-svc/r2/meta.json"));
 
-  ExpectInferWorks(*manager_, "cancer-svc");
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(ExpectInferWorks(*manager_, "cancer-svc"), "1");
   auto md = manager_->Forward("cancer-svc", "GET", "/v2/models/cancer-svc", "");
   ASSERT_TRUE(md.ok());
   EXPECT_EQ(Json::parse(md->body)["versions"], Json::parse(R"(["1"])"));
   auto bad = manager_->Forward("cancer-svc", "POST", "/v2/models/cancer-svc/infer", "{");
   ASSERT_TRUE(bad.ok());
   EXPECT_EQ(bad->status, 400);
-
-  auto unknown = manager_->Forward("nope", "GET", "/v2/models/nope", "");
-  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(manager_->Forward("nope", "GET", "/v2/models/nope", "").status().code(),
+            StatusCode::kNotFound);
 
   ASSERT_TRUE(manager_->Stop("cancer-svc").ok());
-  EXPECT_FALSE(launcher_.Alive(h));
-  row = store_->GetService("cancer-svc");
-  ASSERT_TRUE(row.ok());
-  EXPECT_EQ(row->state, "stopped");
+  for (const auto& r : s->replicas) EXPECT_FALSE(launcher_.Alive(HandleOf(r)));
+  EXPECT_EQ(store_->GetService("cancer-svc")->state, "stopped");
+  EXPECT_TRUE(store_->ListReplicas("cancer-svc")->empty());
   auto after = manager_->Forward("cancer-svc", "GET", "/v2/models/cancer-svc", "");
   EXPECT_EQ(after.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(after.status().message().find("state stopped"), std::string::npos);
   EXPECT_EQ(manager_->Stop("nope").code(), StatusCode::kNotFound);
 }
 
-TEST_F(ServiceManagerTest, RedeployStartsTheNewReplicaThenStopsTheOld) {
-  auto first = manager_->Deploy("cancer", 1, "svc");
+TEST_F(ServiceManagerTest, RollingUpdateUnderLoadFailsNoRequest) {
+  auto first = Deploy("cancer:1", "svc", 2);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  auto second = manager_->Deploy("cancer", 1, "svc");
-  ASSERT_TRUE(second.ok()) << second.status().ToString();
-  EXPECT_NE(first->pid, second->pid);
-  EXPECT_EQ(second->created_ms, first->created_ms);
-  EXPECT_FALSE(launcher_.Alive({first->pid, first->start_ticks}));
+  std::atomic<bool> done{false};
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> load;
+  for (int t = 0; t < 4; ++t) {
+    load.emplace_back([&] {
+      while (!done) {
+        auto r = manager_->Forward("svc", "POST", "/v2/models/svc/infer", InferBody(0, 1));
+        (r.ok() && r->status == 200 ? ok : failed)++;
+      }
+    });
+  }
+  auto updated = manager_->Update("svc", Ref("cancer:2"), 0);
+  done = true;
+  for (auto& t : load) t.join();
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_GT(ok.load(), 10);
+  EXPECT_EQ(updated->service.model_version, 2);
+  ASSERT_EQ(updated->replicas.size(), 2u);
+  EXPECT_EQ(updated->replicas[0].id, "r3");
+  EXPECT_EQ(updated->replicas[1].model_version, 2);
+  for (const auto& r : first->replicas) EXPECT_FALSE(launcher_.Alive(HandleOf(r)));
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(ExpectInferWorks(*manager_, "svc"), "2");
+  EXPECT_EQ(store_->GetService("svc")->model_version, 2);
+}
+
+TEST_F(ServiceManagerTest, CanaryThenPromoteThenRollback) {
+  ASSERT_TRUE(Deploy("cancer:1", "svc", 2).ok());
+  auto canary = manager_->Update("svc", Ref("cancer:2"), 25);
+  ASSERT_TRUE(canary.ok()) << canary.status().ToString();
+  ASSERT_EQ(canary->replicas.size(), 3u);
+  EXPECT_EQ(canary->replicas[2].track, "canary");
+  EXPECT_EQ(store_->GetServiceSpec("svc")->canary_weight, 25);
+  int v2 = 0;
+  for (int i = 0; i < 20; ++i) v2 += ExpectInferWorks(*manager_, "svc") == "2";
+  EXPECT_EQ(v2, 5);
+  EXPECT_EQ(manager_->Update("svc", Ref("cancer:2"), 10).status().code(),
+            StatusCode::kFailedPrecondition);
+
+  auto promoted = manager_->Promote("svc");
+  ASSERT_TRUE(promoted.ok()) << promoted.status().ToString();
+  EXPECT_EQ(promoted->service.model_version, 2);
+  ASSERT_EQ(promoted->replicas.size(), 2u);
+  for (const auto& r : promoted->replicas) {
+    EXPECT_EQ(r.track, "stable");
+    EXPECT_EQ(r.model_version, 2);
+  }
+  for (const auto& r : canary->replicas) {
+    if (r.model_version == 1) EXPECT_FALSE(launcher_.Alive(HandleOf(r)));
+  }
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(ExpectInferWorks(*manager_, "svc"), "2");
+  EXPECT_EQ(manager_->Promote("svc").status().code(), StatusCode::kFailedPrecondition);
+
+  ASSERT_TRUE(manager_->Update("svc", Ref("cancer:1"), 50).ok());
+  auto rolled = manager_->Rollback("svc");
+  ASSERT_TRUE(rolled.ok()) << rolled.status().ToString();
+  EXPECT_EQ(rolled->replicas.size(), 2u);
+  EXPECT_TRUE(rolled->spec.canary_model.empty());
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(ExpectInferWorks(*manager_, "svc"), "2");
+  EXPECT_TRUE(store_->GetServiceSpec("svc")->canary_model.empty());
+}
+
+TEST_F(ServiceManagerTest, WatchdogRestartsADeadReplicaAndCountsIt) {
+  auto s = Deploy("cancer", "svc", 2);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_TRUE(launcher_.Kill(HandleOf(s->replicas[0]), SIGKILL).ok());
+  WaitGone(HandleOf(s->replicas[0]));
+  // The dead one is skipped: requests keep working before the watchdog runs.
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(ExpectInferWorks(*manager_, "svc"), "2");
+  ASSERT_TRUE(manager_->CheckReplicas().ok());
+  auto after = manager_->Get("svc");
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->replicas.size(), 2u);
+  EXPECT_EQ(after->replicas[0].id, "r1");
+  EXPECT_EQ(after->replicas[0].restarts, 1);
+  EXPECT_EQ(after->replicas[0].state, "ready");
+  EXPECT_NE(after->replicas[0].pid, s->replicas[0].pid);
+  EXPECT_EQ(after->replicas[1].restarts, 0);
+  EXPECT_EQ(store_->ListReplicas("svc")->at(0).restarts, 1);
   ExpectInferWorks(*manager_, "svc");
 }
 
 TEST_F(ServiceManagerTest, RestoreAllAdoptsLiveReplicasAndRestartsDeadOnes) {
-  auto live = manager_->Deploy("cancer", 0, "live");
+  auto live = Deploy("cancer", "live");
   ASSERT_TRUE(live.ok()) << live.status().ToString();
-  auto dead = manager_->Deploy("cancer", 0, "dead");
+  auto dead = Deploy("cancer", "dead", 2);
   ASSERT_TRUE(dead.ok()) << dead.status().ToString();
-  ProcessHandle dead_handle{dead->pid, dead->start_ticks};
+  ProcessHandle dead_handle = HandleOf(dead->replicas[1]);
   ASSERT_TRUE(launcher_.Kill(dead_handle, SIGKILL).ok());
   WaitGone(dead_handle);
 
@@ -150,18 +244,22 @@ TEST_F(ServiceManagerTest, RestoreAllAdoptsLiveReplicasAndRestartsDeadOnes) {
   manager_ = NewManager();
   ASSERT_TRUE(manager_->RestoreAll().ok());
 
-  auto l = store_->GetService("live");
+  auto l = manager_->Get("live");
   ASSERT_TRUE(l.ok());
-  EXPECT_EQ(l->pid, live->pid);
-  EXPECT_EQ(l->port, live->port);
-  auto d = store_->GetService("dead");
+  ASSERT_EQ(l->replicas.size(), 1u);
+  EXPECT_EQ(l->replicas[0].pid, live->replicas[0].pid);
+  EXPECT_EQ(l->replicas[0].restarts, 0);
+  auto d = manager_->Get("dead");
   ASSERT_TRUE(d.ok());
-  EXPECT_EQ(d->state, "ready");
-  EXPECT_NE(d->pid, dead->pid);
-  EXPECT_GT(d->port, 0);
-  auto port_file = ReadFile(dir_ / "services/dead/port");
+  EXPECT_EQ(d->service.state, "ready");
+  ASSERT_EQ(d->replicas.size(), 2u);
+  EXPECT_EQ(d->replicas[0].pid, dead->replicas[0].pid);
+  EXPECT_EQ(d->replicas[1].id, "r2");
+  EXPECT_NE(d->replicas[1].pid, dead_handle.pid);
+  EXPECT_EQ(d->replicas[1].restarts, 1);
+  auto port_file = ReadFile(dir_ / "services/dead/r2/port");
   ASSERT_TRUE(port_file.ok());
-  EXPECT_EQ(std::stoi(*port_file), d->port);
+  EXPECT_EQ(std::stoi(*port_file), d->replicas[1].port);
   ExpectInferWorks(*manager_, "live");
   ExpectInferWorks(*manager_, "dead");
 }
@@ -170,7 +268,7 @@ TEST_F(ServiceManagerTest, CorruptModelFailsWithTheReplicasMessage) {
   auto art = artifacts_->PutBytes("this is not an xgboost model", "model", trained_->meta);
   ASSERT_TRUE(art.ok()) << art.status().ToString();
   RegisterModel("broken", art->digest);
-  auto s = manager_->Deploy("broken", 0, "broken-svc");
+  auto s = Deploy("broken", "broken-svc");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(s.status().message().find("exited (exit code 1)"), std::string::npos)
@@ -184,29 +282,42 @@ TEST_F(ServiceManagerTest, CorruptModelFailsWithTheReplicasMessage) {
   auto f = manager_->Forward("broken-svc", "GET", "/v2/models/broken-svc", "");
   EXPECT_EQ(f.status().code(), StatusCode::kUnavailable);
 
-  // A failed redeploy leaves a serving service as it was.
-  ASSERT_TRUE(manager_->Deploy("cancer", 0, "svc").ok());
-  auto again = manager_->Deploy("broken", 0, "svc");
+  // A failed update leaves a serving service as it was, on its old version.
+  ASSERT_TRUE(Deploy("cancer:1", "svc", 2).ok());
+  auto again = manager_->Update("svc", Ref("broken"), 0);
   EXPECT_FALSE(again.ok());
-  EXPECT_EQ(store_->GetService("svc")->state, "ready");
-  ExpectInferWorks(*manager_, "svc");
+  auto svc = manager_->Get("svc");
+  EXPECT_EQ(svc->service.state, "ready");
+  EXPECT_EQ(svc->service.model_version, 1);
+  EXPECT_EQ(svc->replicas.size(), 2u);
+  EXPECT_EQ(store_->GetService("svc")->model_name, "cancer");
+  EXPECT_EQ(ExpectInferWorks(*manager_, "svc"), "1");
+  EXPECT_FALSE(manager_->Update("svc", Ref("broken"), 10).ok());
+  EXPECT_TRUE(manager_->Get("svc")->spec.canary_model.empty());
+  EXPECT_EQ(manager_->Get("svc")->replicas.size(), 2u);
 }
 
-TEST_F(ServiceManagerTest, RefusesBadNamesAndMissingVersions) {
-  auto bad = manager_->Deploy("cancer", 0, "Bad Name");
-  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
-  auto missing = manager_->Deploy("cancer", 9, "svc");
+TEST_F(ServiceManagerTest, RefusesBadNamesOptionsAndMissingVersions) {
+  EXPECT_EQ(Deploy("cancer", "Bad Name").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Deploy("cancer", "svc", 0).status().message(), "replicas: must be 1..64, got 0");
+  auto missing = Deploy("cancer:9", "svc");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_EQ(missing.status().message(), "model 'cancer' has no version 9");
-  EXPECT_EQ(manager_->Deploy("ghost", 0, "svc").status().message(), "model 'ghost' not found");
+  EXPECT_EQ(Deploy("ghost", "svc").status().message(), "model 'ghost' not found");
+  EXPECT_EQ(Deploy("cancer@production", "svc").status().message(),
+            "model 'cancer' has no alias 'production'");
   EXPECT_FALSE(store_->GetService("svc").ok());
+  EXPECT_EQ(manager_->Update("svc", Ref("cancer"), 0).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(manager_->Update("svc", Ref("cancer"), 101).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(manager_->Rollback("svc").status().code(), StatusCode::kFailedPrecondition);
 }
 
 TEST_F(ServiceManagerTest, TimesOutAReplicaThatNeverGetsReady) {
   options_.replica_command = {"/bin/sh", "-c", "echo warming up forever; sleep 60", "sh"};
   options_.ready_timeout_ms = 500;
   manager_ = NewManager();
-  auto s = manager_->Deploy("cancer", 0, "slow");
+  auto s = Deploy("cancer", "slow");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(s.status().message().find("not ready within 500 ms: warming up forever"),

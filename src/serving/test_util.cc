@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <filesystem>
+
+#include "core/fs.h"
 
 namespace tandem::serving::testing {
 namespace {
@@ -86,6 +89,36 @@ TrainedModel TrainIris() {
   ml::XgbModel m = Train(d, {{"objective", "multi:softprob"}, {"num_class", "3"}});
   Json meta = Meta(d, "multi:softprob");
   return {std::move(m), std::move(meta), std::move(d)};
+}
+
+bool RunPython(const std::string& script, const std::vector<std::string>& args) {
+  TempDir dir;
+  const std::string path = dir / "script.py", log = dir / "output.txt";
+  std::ofstream(path) << script;
+  std::string command = "/usr/bin/python3 " + path;
+  for (const auto& a : args) command += " '" + a + "'";
+  int rc = std::system((command + " > " + log + " 2>&1").c_str());
+  if (rc != 0) {
+    std::ifstream in(log);
+    std::stringstream output;
+    output << in.rdbuf();
+    ADD_FAILURE() << "python failed (" << rc << "): " << output.str();
+  }
+  return rc == 0;
+}
+
+TempDir::TempDir() {
+  auto dir = MakeTempDir(std::filesystem::temp_directory_path(), "tandem-serving-test-");
+  if (!dir.ok()) {
+    fprintf(stderr, "cannot make a temp dir: %s\n", dir.status().ToString().c_str());
+    std::abort();
+  }
+  path_ = dir->string();
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
 }
 
 }  // namespace tandem::serving::testing

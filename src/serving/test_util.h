@@ -31,4 +31,20 @@ struct TrainedModel {
 TrainedModel TrainBreastCancer();
 TrainedModel TrainIris();
 
+// Runs `script` with /usr/bin/python3 and `args`; ADD_FAILUREs (with its output) and
+// returns false when it fails. The tests' reference values come from python itself.
+bool RunPython(const std::string& script, const std::vector<std::string>& args);
+
+// A fresh temp folder for one test; removed by the destructor.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
 }  // namespace tandem::serving::testing

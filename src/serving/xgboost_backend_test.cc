@@ -186,13 +186,13 @@ TEST(XgboostBackendTest, MetaThatDisagreesWithTheModelIsRefused) {
 
   auto bad = UniqueTempPath("tandem-serving-corrupt-model", ".json");
   ASSERT_TRUE(WriteFileAtomic(bad, "{not a model").ok());
-  auto corrupt = LoadBackend(bad.string(), t.meta, 1);
+  auto corrupt = LoadBackend(bad.string(), t.meta);
   ASSERT_FALSE(corrupt.ok());
   EXPECT_NE(corrupt.status().message().find("cannot load the XGBoost model"), std::string::npos);
   std::filesystem::remove(bad);
-  auto onnx = LoadBackend(bad.string(), {{"format", "onnx"}}, 1);
+  auto onnx = LoadBackend(bad.string(), {{"format", "onnx"}});
   EXPECT_EQ(onnx.status().message(),
-            "meta.format: no serving backend for model format 'onnx' (available: xgboost)");
+            "meta.format: no serving backend for model format 'onnx' (available: xgboost, torchscript, python, linear, kmeans)");
 }
 
 }  // namespace

@@ -54,6 +54,30 @@ class SqliteStore : public Store {
   Result<std::vector<ServiceRecord>> ListServices() override;
   Status DeleteService(const std::string& name) override;
 
+  // Model library and multi-replica services: sqlite_store_models.cc.
+  Status SetModelTag(const ModelTagRecord& tag) override;
+  Status RemoveModelTag(const std::string& model, int version, const std::string& key) override;
+  Result<std::vector<ModelTagRecord>> ListModelTags(const std::string& model) override;
+  Status SetModelAlias(const std::string& model, const std::string& alias, int version) override;
+  Status RemoveModelAlias(const std::string& model, const std::string& alias) override;
+  Result<std::vector<ModelAliasRecord>> ListModelAliases(const std::string& model) override;
+  Status SetModelStage(const std::string& model, int version, const std::string& stage) override;
+  Result<std::map<int, std::string>> ListModelStages(const std::string& model) override;
+  Status PutServiceState(const ServiceRecord& service, const ServiceSpecRecord& spec,
+                         const std::vector<ReplicaRecord>& replicas) override;
+  Result<ServiceSpecRecord> GetServiceSpec(const std::string& name) override;
+  Result<std::vector<ReplicaRecord>> ListReplicas(const std::string& service) override;
+
+  // Workflow triggers and the engine's restart state: sqlite_store_schedules.cc.
+  Status PutSchedule(const ScheduleRecord& s) override;
+  Result<ScheduleRecord> GetSchedule(const std::string& name) override;
+  Result<std::vector<ScheduleRecord>> ListSchedules() override;
+  Status DeleteSchedule(const std::string& name) override;
+  Status SetRunOrigin(const std::string& run_id, const RunOrigin& origin) override;
+  Result<RunOrigin> GetRunOrigin(const std::string& run_id) override;
+  Status SetTaskNotBefore(const std::string& task_id, TimeMs not_before_ms) override;
+  Result<std::map<std::string, TimeMs>> ListTaskNotBefore(const std::string& run_id) override;
+
  private:
   // Runs fn under the lock inside a savepoint: for writes.
   Status Atomic(const std::function<Status()>& fn);
@@ -62,6 +86,8 @@ class SqliteStore : public Store {
   // MAX(version) of `table` for `name` (0 when none); table/column are fixed literals.
   Result<int> LatestVersion(const char* sql, const std::string& name);
   TimeMs Now() const { return clock_.NowMs(); }
+  // kNotFound "model 'x' has no version N" unless that version exists.
+  Status RequireModelVersion(const std::string& model, int version);
 
   std::recursive_mutex mu_;
   std::unique_ptr<Db> db_;

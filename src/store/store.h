@@ -3,6 +3,7 @@
 // Every method is atomic on its own; Transaction() groups several into one.
 // Thread-safe: calls from any thread are serialised inside.
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -10,7 +11,9 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "store/model_library_records.h"
 #include "store/records.h"
+#include "store/schedule_records.h"
 
 namespace tandem::store {
 
@@ -75,6 +78,92 @@ class Store {
   virtual Result<ServiceRecord> GetService(const std::string& name) = 0;
   virtual Result<std::vector<ServiceRecord>> ListServices() = 0;
   virtual Status DeleteService(const std::string& name) = 0;
+
+  // --- Model library (tags, aliases, stages) and services with several replicas ---
+  // Migration 0004; SqliteStore implements them in sqlite_store_models.cc. The defaults
+  // refuse, so a store written for other areas (a test's fake) need not implement them.
+
+  // Sets (inserts or replaces) one tag of a version. kNotFound names a missing version.
+  virtual Status SetModelTag(const ModelTagRecord& /*tag*/) { return Lacks("model tags"); }
+  // kNotFound when the version has no tag `key`.
+  virtual Status RemoveModelTag(const std::string& /*model*/, int /*version*/, const std::string& /*key*/) {
+    return Lacks("model tags");
+  }
+  // Every tag of every version of `model`, by version then key.
+  virtual Result<std::vector<ModelTagRecord>> ListModelTags(const std::string& /*model*/) {
+    return Lacks("model tags");
+  }
+  // Points `alias` at `version` in one transaction, so an alias never names two versions
+  // and readers see it before or after the move. An alias named like a stage (staging,
+  // production) also sets that stage on `version`, and the version that held the alias
+  // before goes back to stage none. kNotFound names a missing version.
+  virtual Status SetModelAlias(const std::string& /*model*/, const std::string& /*alias*/, int /*version*/) {
+    return Lacks("model aliases");
+  }
+  // kNotFound when `model` has no such alias.
+  virtual Status RemoveModelAlias(const std::string& /*model*/, const std::string& /*alias*/) {
+    return Lacks("model aliases");
+  }
+  // Aliases of `model` by name.
+  virtual Result<std::vector<ModelAliasRecord>> ListModelAliases(const std::string& /*model*/) {
+    return Lacks("model aliases");
+  }
+  // kInvalidArgument for a stage that is not one of stage::k*; kNotFound for a missing version.
+  virtual Status SetModelStage(const std::string& /*model*/, int /*version*/, const std::string& /*stage*/) {
+    return Lacks("model stages");
+  }
+  // The stage of every version of `model`, by version.
+  virtual Result<std::map<int, std::string>> ListModelStages(const std::string& /*model*/) {
+    return Lacks("model stages");
+  }
+
+  // Writes a service's row, its spec and its whole set of replicas (rows of replicas not
+  // in `replicas` are deleted) in one transaction: the one way services change.
+  virtual Status PutServiceState(const ServiceRecord& /*service*/, const ServiceSpecRecord& /*spec*/,
+                                 const std::vector<ReplicaRecord>& /*replicas*/) {
+    return Lacks("service replicas");
+  }
+  // kNotFound when the service has no spec (one written before migration 0004).
+  virtual Result<ServiceSpecRecord> GetServiceSpec(const std::string& /*name*/) {
+    return Lacks("service replicas");
+  }
+  // The service's replicas by id (empty for an unknown service).
+  virtual Result<std::vector<ReplicaRecord>> ListReplicas(const std::string& /*service*/) {
+    return Lacks("service replicas");
+  }
+
+
+  // --- Workflow triggers (schedules) and the engine's restart state ---
+  // Migration 0005; SqliteStore implements them in sqlite_store_schedules.cc. The defaults
+  // refuse, like the model library's above.
+
+  // Inserts or replaces the schedule named s.name (created_ms kept from the first Put).
+  virtual Status PutSchedule(const ScheduleRecord& /*s*/) { return Lacks("schedules"); }
+  // kNotFound names the schedule.
+  virtual Result<ScheduleRecord> GetSchedule(const std::string& /*name*/) { return Lacks("schedules"); }
+  // Every schedule, by name.
+  virtual Result<std::vector<ScheduleRecord>> ListSchedules() { return Lacks("schedules"); }
+  // kNotFound names the schedule.
+  virtual Status DeleteSchedule(const std::string& /*name*/) { return Lacks("schedules"); }
+  // How a run started (its trigger, --no-cache). kNotFound names a missing run.
+  virtual Status SetRunOrigin(const std::string& /*run_id*/, const RunOrigin& /*origin*/) {
+    return Lacks("run origins");
+  }
+  // An empty origin (manual, cache allowed) for a run that never had one set.
+  virtual Result<RunOrigin> GetRunOrigin(const std::string& /*run_id*/) { return Lacks("run origins"); }
+  // When a pending task's retry may start (0 = at once). kNotFound names a missing task.
+  virtual Status SetTaskNotBefore(const std::string& /*task_id*/, TimeMs /*not_before_ms*/) {
+    return Lacks("retry times");
+  }
+  // task id -> not_before_ms for the run's tasks that have one (> 0).
+  virtual Result<std::map<std::string, TimeMs>> ListTaskNotBefore(const std::string& /*run_id*/) {
+    return Lacks("retry times");
+  }
+
+ private:
+  static Status Lacks(const char* what) {
+    return Internal(std::string("this store does not keep ") + what);
+  }
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode with

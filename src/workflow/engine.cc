@@ -11,6 +11,7 @@
 #include "workflow/duration.h"
 #include "workflow/engine_running.h"
 #include "workflow/engine_state.h"
+#include "workflow/engine_wake.h"
 #include "workflow/registration.h"
 #include "workflow/task_launch.h"
 #include "workflow/task_logs.h"
@@ -25,7 +26,7 @@ namespace st = store::state;
 Engine::Engine(EngineOptions options, store::Store& store, store::ArtifactStore& artifacts,
                const operators::Catalog& catalog, Launcher& launcher, Clock& clock)
     : options_(std::move(options)), store_(store), artifacts_(artifacts), catalog_(catalog),
-      launcher_(launcher), clock_(clock) {
+      launcher_(launcher), clock_(clock), waker_(std::make_unique<LoopWaker>()) {
   // task.json carries absolute paths: the operator runs with its own cwd.
   std::error_code ec;
   fs::path abs = fs::absolute(options_.data_dir, ec);
@@ -39,32 +40,27 @@ Engine::~Engine() { Stop(); }
 Status Engine::Start() {
   if (thread_.joinable()) return FailedPrecondition("the engine is already started");
   RETURN_IF_ERROR(Recover());
-  {
-    std::lock_guard<std::mutex> lock(loop_mu_);
-    stop_ = false;
-  }
+  stop_ = false;
   thread_ = std::thread([this] { Loop(); });
   return Status::Ok();
 }
 
 void Engine::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(loop_mu_);
-    stop_ = true;
-  }
-  loop_cv_.notify_all();
+  stop_ = true;
+  waker_->Wake();
   if (thread_.joinable()) thread_.join();
 }
 
 void Engine::Loop() {
-  while (true) {
+  while (!stop_) {
     Tick();
-    // A condition variable rather than Clock::SleepMs so Stop() wakes the loop at once.
-    std::unique_lock<std::mutex> lock(loop_mu_);
-    if (loop_cv_.wait_for(lock, std::chrono::milliseconds(options_.poll_interval_ms),
-                          [this] { return stop_; })) {
-      return;
+    std::vector<int> exit_fds;
+    if (options_.wake_on_exit) {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& r : running_) exit_fds.push_back(r->exit_watch.fd());
     }
+    // Not Clock::SleepMs: an exit, a Submit or Stop() wakes the loop at once.
+    waker_->Wait(exit_fds, options_.poll_interval_ms);
   }
 }
 
@@ -253,7 +249,7 @@ Status Engine::RecordTaskBegun(RunState& run, size_t index, store::TaskRecord ne
 Status Engine::StartTask(RunState& run, size_t index) {
   TaskState& task = run.tasks[index];
   ASSIGN_OR_RETURN(auto inputs, InputsOf(run, index));
-  ASSIGN_OR_RETURN(PreparedAttempt p, PrepareAttempt(options_.data_dir, options_.builtin_runner,
+  ASSIGN_OR_RETURN(PreparedAttempt p, PrepareAttempt(options_.data_dir, options_.runtime,
                                                      task.rec, task.def, inputs,
                                                      task.options.allocation));
   for (const auto& [key, value] : options_.task_env) p.process.env[key] = value;
@@ -284,6 +280,7 @@ Status Engine::StartTask(RunState& run, size_t index) {
   r->task_id = task.rec.id;
   r->task = index;
   r->handle = handle;
+  r->exit_watch = ExitWatch(handle.pid);
   r->task_dir = p.task_dir;
   r->inputs = std::move(inputs);
   running_.push_back(std::move(r));

@@ -25,9 +25,12 @@
 // is "dataset": {"digest", "type": "table", "dataset": {"name", "version", "id"}}.
 //
 // Thread-safety: Submit, Cancel, Tick and Recover may be called from any thread; one
-// mutex guards the engine's state and is never held while the loop sleeps.
+// mutex guards the engine's state and is never held while the loop sleeps. The loop
+// sleeps until a task's process exits (a pidfd), a Submit or Cancel, or
+// poll_interval_ms, so the next task starts within a fraction of a millisecond of the
+// last one's exit (bench/engine).
 // Engine code never forks or reads the clock itself: it uses the Launcher and Clock.
-#include <condition_variable>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,6 +43,7 @@
 #include "core/launcher.h"
 #include "core/status.h"
 #include "operators/catalog.h"
+#include "operators/runtime.h"
 #include "operators/task_contract.h"
 #include "store/artifact_store.h"
 #include "store/store.h"
@@ -49,10 +53,12 @@ namespace tandem::workflow {
 struct EngineOptions {
   std::string data_dir;                     // task dirs live under <data_dir>/runs/
   int max_parallel = 2;                     // tasks running at once, over all runs
-  std::vector<std::string> builtin_runner;  // argv prefix for builtin operators, e.g.
-                                            // {"/path/tandem", "task-exec"}; the task dir
-                                            // is appended
-  int poll_interval_ms = 20;
+  operators::RuntimeConfig runtime;         // how tasks of each runtime start
+                                            // (operators/runtime.h)
+  int poll_interval_ms = 20;  // the loop's longest sleep; exits and submits wake it sooner
+  // false: the loop sleeps the whole poll interval whatever happens (how it was before
+  // engine_wake.h; bench/engine measures both).
+  bool wake_on_exit = true;
   int kill_grace_ms = 5000;  // Cancel: SIGTERM, then SIGKILL when still alive after this
   std::map<std::string, std::string> task_env;  // added to every task's environment
 };
@@ -63,9 +69,15 @@ struct SubmitOptions {
   Json params = Json::object();
   // Runs every task even when an earlier task with the same cache key succeeded.
   bool no_cache = false;
+  // Accepts draft (unpublished) operators, for trying them out.
+  bool allow_drafts = false;
+  // What submitted the run ("" = by hand; "schedule:nightly"), kept with no_cache as the
+  // run's origin (store::RunOrigin) so a restarted server honours no_cache too.
+  std::string trigger;
 };
 
-struct RunState;  // engine-private (engine_state.h)
+struct RunState;   // engine-private (engine_state.h)
+class LoopWaker;   // engine-private (engine_wake.h)
 
 class Engine {
  public:
@@ -148,9 +160,10 @@ class Engine {
   std::vector<std::string> run_order_;                     // ids, oldest first
   std::vector<std::unique_ptr<Running>> running_;
 
-  std::mutex loop_mu_;  // guards stop_ for the loop's wait; never held with mu_
-  std::condition_variable loop_cv_;
-  bool stop_ = false;
+  // What the loop sleeps on: a task's exit, Wake() from Submit/Cancel/Stop, or the poll
+  // interval (engine_wake.h).
+  std::unique_ptr<LoopWaker> waker_;
+  std::atomic<bool> stop_ = false;
   std::thread thread_;
 };
 

@@ -30,10 +30,15 @@ void Engine::FailAttempt(RunState& run, size_t index, const std::string& error, 
   next.finished_ms = clock_.NowMs();
   next.message = "retrying in " + FormatDuration(delay) + " (attempt " + std::to_string(attempt + 1) +
                  " of " + std::to_string(attempts) + ")";
-  Status st = store_.UpdateTask(next);
+  const TimeMs retry_at = clock_.NowMs() + delay;
+  // The wait is stored with the state: a restart during the backoff still waits.
+  Status st = store_.Transaction([&]() -> Status {
+    RETURN_IF_ERROR(store_.UpdateTask(next));
+    return store_.SetTaskNotBefore(next.id, retry_at);
+  });
   if (!st.ok()) spdlog::error("task {}: recording the retry: {}", next.id, st.ToString());
   task.rec = std::move(next);
-  task.retry_at_ms = clock_.NowMs() + delay;
+  task.retry_at_ms = retry_at;
 }
 
 void Engine::EndUnrun(RunState& run, size_t index, const std::string& state, const std::string& why) {

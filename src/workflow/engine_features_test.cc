@@ -10,27 +10,7 @@ namespace {
 
 namespace st = store::state;
 
-class EngineFeaturesTest : public EngineTest {
- protected:
-  // Operators with a digest, so their tasks may be cached.
-  void AddCacheableOperators() {
-    operators::OperatorDef gen;
-    gen.name = "gen-c";
-    gen.digest = "digest-gen";
-    gen.outputs = {{"out", {"table"}}};
-    ASSERT_TRUE(catalog_.Add(gen).ok());
-    operators::OperatorDef pass;
-    pass.name = "pass-c";
-    pass.digest = "digest-pass";
-    pass.inputs = {{"in", {"table"}}};
-    pass.outputs = {{"out", {"table"}}};
-    ASSERT_TRUE(catalog_.Add(pass).ok());
-  }
-  // Ticks n times without moving the clock.
-  void Ticks(int n) {
-    for (int i = 0; i < n; ++i) engine_->Tick();
-  }
-};
+using EngineFeaturesTest = EngineTest;
 
 TEST_F(EngineFeaturesTest, PipelineParamsAreResolvedIntoTasksAndTaskJson) {
   const char* yaml = R"(name: p

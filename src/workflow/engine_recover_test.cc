@@ -97,5 +97,59 @@ TEST_F(RecoverTest, RecoverIsIdempotentAndIgnoresFinishedRuns) {
   EXPECT_EQ(after.StartedNodes(), (std::vector<std::string>{"b", "c"}));
 }
 
+TEST_F(RecoverTest, ARetryWaitingForItsBackoffStillWaitsAfterARestart) {
+  launcher_.by_node["g"].exit_code = 1;
+  store::RunRecord run = SubmitOk("name: p\nnodes:\n  g: {operator: gen, retries: {count: 1, backoff: 10s}}\n");
+  Ticks(2);  // start, then see the exit: the retry waits until now + 10 s
+  ASSERT_EQ(TaskOf(run.id, "g").message, "retrying in 10s (attempt 2 of 2)");
+  engine_.reset();
+  clock_.Advance(4000);  // the server was down for 4 s
+
+  FakeLauncher after;
+  auto engine = MakeEngine(after);
+  ASSERT_TRUE(engine->Recover().ok());
+  for (int i = 0; i < 3; ++i) engine->Tick();
+  clock_.Advance(5999);
+  for (int i = 0; i < 3; ++i) engine->Tick();
+  EXPECT_TRUE(after.processes().empty());  // 1 ms of the backoff is left
+  clock_.Advance(1);
+  engine->Tick();
+  ASSERT_EQ(after.processes().size(), 1u);
+  EXPECT_EQ(after.processes()[0].task.attempt, 2);
+  EXPECT_EQ(TickUntilDone(*engine, run.id).state, "succeeded");
+}
+
+TEST_F(RecoverTest, ANoCacheRunStaysNoCacheAfterARestart) {
+  AddCacheableOperators();
+  const std::string yaml = "name: p\nnodes:\n  g: {operator: gen-c, params: {n: 1}}\n";
+  store::RunRecord first = SubmitOk(yaml);
+  ASSERT_EQ(TickUntilDone(*engine_, first.id).state, "succeeded");
+  SubmitOptions no_cache;
+  no_cache.no_cache = true;
+  auto second = engine_->Submit(yaml, no_cache);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  engine_.reset();  // killed before the run's task started
+
+  FakeLauncher after;
+  auto engine = MakeEngine(after);
+  ASSERT_TRUE(engine->Recover().ok());
+  EXPECT_EQ(TickUntilDone(*engine, second->id).state, "succeeded");
+  EXPECT_EQ(TaskOf(second->id, "g").state, "succeeded");  // run again, not cached
+  EXPECT_EQ(after.StartedNodes(), (std::vector<std::string>{"g"}));
+  EXPECT_EQ(store_->GetRunOrigin(second->id)->no_cache, true);
+  EXPECT_EQ(store_->GetRunOrigin(first.id)->no_cache, false);
+}
+
+TEST_F(RecoverTest, ATriggerIsRecordedAsTheRunsOrigin) {
+  SubmitOptions options;
+  options.trigger = "schedule:nightly";
+  auto run = engine_->Submit("name: p\nnodes:\n  g: {operator: gen}\n", options);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  auto origin = store_->GetRunOrigin(run->id);
+  ASSERT_TRUE(origin.ok());
+  EXPECT_EQ(origin->trigger, "schedule:nightly");
+  EXPECT_FALSE(origin->no_cache);
+}
+
 }  // namespace
 }  // namespace tandem::workflow::testing

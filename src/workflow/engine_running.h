@@ -8,6 +8,7 @@
 #include "core/launcher.h"
 #include "operators/task_contract.h"
 #include "workflow/engine.h"
+#include "workflow/engine_wake.h"
 #include "workflow/task_logs.h"
 
 namespace tandem::workflow {
@@ -17,6 +18,7 @@ struct Engine::Running {
   std::string task_id;
   size_t task = 0;  // index into the run's tasks
   ProcessHandle handle;
+  ExitWatch exit_watch;  // wakes the loop when the process exits (engine_wake.h)
   std::filesystem::path task_dir;  // absolute
   std::map<std::string, operators::InputArtifact> inputs;  // as given in task.json
   LogFollower stdout_follower;

@@ -28,8 +28,8 @@ struct TaskState {
   std::vector<size_t> producers;      // distinct producer indices, `when`'s node included
   NodeOptions options;
   std::optional<size_t> when_node;    // index of the node its `when` reads
-  // A failed attempt waiting for its retry starts no earlier than this. Kept in memory
-  // only: after a restart a waiting retry starts at once.
+  // A failed attempt waiting for its retry starts no earlier than this; stored as the
+  // task's not_before_ms, so a restart keeps the wait.
   TimeMs retry_at_ms = 0;
 };
 
@@ -37,8 +37,7 @@ struct RunState {
   store::RunRecord rec;
   std::vector<TaskState> tasks;  // indexed like the spec's nodes
   std::vector<size_t> order;     // topological
-  // SubmitOptions::no_cache. Kept in memory only: a run adopted after a restart reads
-  // the cache again.
+  // SubmitOptions::no_cache, stored in the run's origin and read back on adoption.
   bool no_cache = false;
 };
 

@@ -10,6 +10,7 @@
 #include "workflow/engine.h"
 #include "workflow/engine_running.h"
 #include "workflow/engine_state.h"
+#include "workflow/engine_wake.h"
 #include "workflow/pipeline_spec.h"
 #include "workflow/validate.h"
 
@@ -22,7 +23,7 @@ Result<store::RunRecord> Engine::Submit(const std::string& pipeline_yaml,
   if (!options.params.is_object()) return InvalidArgument("params: expected an object");
   ASSIGN_OR_RETURN(PipelineSpec spec, ParsePipelineYaml(pipeline_yaml));
   PipelinePlan plan;
-  RETURN_IF_ERROR(ValidatePipeline(spec, catalog_, &plan, options.params));
+  RETURN_IF_ERROR(ValidatePipeline(spec, catalog_, &plan, options.params, options.allow_drafts));
 
   const TimeMs now = clock_.NowMs();
   store::RunRecord run;
@@ -72,7 +73,11 @@ Result<store::RunRecord> Engine::Submit(const std::string& pipeline_yaml,
     ASSIGN_OR_RETURN(store::PipelineRecord p, store_.CreatePipelineVersion(pipeline));
     run.pipeline_id = p.id;
     run.pipeline_version = p.version;
-    return store_.CreateRun(run, tasks);
+    RETURN_IF_ERROR(store_.CreateRun(run, tasks));
+    // A plain run has the default origin already: no write, so a store without
+    // origins (a test's fake) still takes manual runs.
+    if (!options.no_cache && options.trigger.empty()) return Status::Ok();
+    return store_.SetRunOrigin(run.id, store::RunOrigin{options.trigger, options.no_cache});
   });
   RETURN_IF_ERROR(written);
 
@@ -84,6 +89,7 @@ Result<store::RunRecord> Engine::Submit(const std::string& pipeline_yaml,
     runs_[run.id] = std::make_unique<RunState>(std::move(state));
     run_order_.push_back(run.id);
   }
+  if (options_.wake_on_exit) waker_->Wake();
   spdlog::info("run {} submitted: pipeline {} v{}", run.id, run.pipeline_name, run.pipeline_version);
   return run;
 }
@@ -173,11 +179,25 @@ Status Engine::AdoptRun(const store::RunRecord& run) {
   if (!spec.ok()) return fail_run(spec.status());
   PipelinePlan plan;
   // The run's recorded params are the values it was submitted with.
-  Status valid = ValidatePipeline(*spec, catalog_, &plan, run.params);
+  // Drafts allowed: the run was accepted when it was submitted.
+  Status valid = ValidatePipeline(*spec, catalog_, &plan, run.params, /*allow_drafts=*/true);
   if (!valid.ok()) return fail_run(valid);
   auto built = BuildRunState(run, *spec, plan, tasks);
   if (!built.ok()) return fail_run(built.status());
   auto state = std::make_unique<RunState>(std::move(*built));
+  // What lived in memory before the restart: --no-cache, and retries' backoff waits.
+  if (auto origin = store_.GetRunOrigin(run.id); origin.ok()) {
+    state->no_cache = origin->no_cache;
+  } else {
+    spdlog::warn("run {}: reading its origin: {}", run.id, origin.status().ToString());
+  }
+  if (auto waits = store_.ListTaskNotBefore(run.id); waits.ok()) {
+    for (TaskState& task : state->tasks) {
+      if (auto it = waits->find(task.rec.id); it != waits->end()) task.retry_at_ms = it->second;
+    }
+  } else {
+    spdlog::warn("run {}: reading retry times: {}", run.id, waits.status().ToString());
+  }
 
   for (size_t i = 0; i < state->tasks.size(); ++i) {
     TaskState& task = state->tasks[i];
@@ -197,6 +217,7 @@ Status Engine::AdoptRun(const store::RunRecord& run) {
       r->task_id = task.rec.id;
       r->task = i;
       r->handle = handle;
+      r->exit_watch = ExitWatch(handle.pid);
       r->task_dir = std::filesystem::path(options_.data_dir) / task.rec.task_dir;
       if (inputs.ok()) r->inputs = std::move(*inputs);
       running_.push_back(std::move(r));

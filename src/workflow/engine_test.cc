@@ -126,6 +126,12 @@ class FailingStore : public store::Store {
   Result<store::ServiceRecord> GetService(const std::string& n) override { return s_.GetService(n); }
   Result<std::vector<store::ServiceRecord>> ListServices() override { return s_.ListServices(); }
   Status DeleteService(const std::string& n) override { return s_.DeleteService(n); }
+  Status SetRunOrigin(const std::string& id, const store::RunOrigin& o) override { return s_.SetRunOrigin(id, o); }
+  Result<store::RunOrigin> GetRunOrigin(const std::string& id) override { return s_.GetRunOrigin(id); }
+  Status SetTaskNotBefore(const std::string& id, TimeMs t) override { return s_.SetTaskNotBefore(id, t); }
+  Result<std::map<std::string, TimeMs>> ListTaskNotBefore(const std::string& id) override {
+    return s_.ListTaskNotBefore(id);
+  }
 
  private:
   store::Store& s_;

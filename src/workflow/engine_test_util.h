@@ -86,7 +86,7 @@ class EngineTest : public ::testing::Test {
     AddTestOperators(catalog_);
     options_.data_dir = dir_.string();
     options_.max_parallel = 2;
-    options_.builtin_runner = {"/opt/tandem/bin/tandem", "task-exec"};
+    options_.runtime.builtin_runner = {"/opt/tandem/bin/tandem", "task-exec"};
     options_.kill_grace_ms = 1000;
     launcher_.by_operator["register-model"].register_model = {
         {"name", "cancer"}, {"model_port", "model"}, {"metrics", {{"accuracy", 0.97}}}};
@@ -134,6 +134,26 @@ class EngineTest : public ::testing::Test {
     }
     ADD_FAILURE() << "run " << run_id << " did not finish in " << max_ticks << " ticks";
     return *store_->GetRun(run_id);
+  }
+
+  // Operators with a digest, so their tasks may be cached.
+  void AddCacheableOperators() {
+    operators::OperatorDef gen;
+    gen.name = "gen-c";
+    gen.digest = "digest-gen";
+    gen.outputs = {{"out", {"table"}}};
+    ASSERT_TRUE(catalog_.Add(gen).ok());
+    operators::OperatorDef pass;
+    pass.name = "pass-c";
+    pass.digest = "digest-pass";
+    pass.inputs = {{"in", {"table"}}};
+    pass.outputs = {{"out", {"table"}}};
+    ASSERT_TRUE(catalog_.Add(pass).ok());
+  }
+
+  // Ticks n times without moving the clock.
+  void Ticks(int n) {
+    for (int i = 0; i < n; ++i) engine_->Tick();
   }
 
   store::TaskRecord TaskOf(const std::string& run_id, const std::string& node) {

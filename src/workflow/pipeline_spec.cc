@@ -1,9 +1,9 @@
 #include "workflow/pipeline_spec.h"
 
+#include "core/yaml_json.h"
+
 #include <yaml-cpp/yaml.h>
 
-#include <cerrno>
-#include <cstdlib>
 #include <set>
 
 namespace tandem::workflow {
@@ -17,44 +17,6 @@ const std::set<std::string> kReservedNodeKeys = {"resources", "retries", "timeou
 std::string At(const YAML::Node& n) {
   if (n.Mark().is_null()) return "";
   return " (line " + std::to_string(n.Mark().line + 1) + ")";
-}
-
-// YAML 1.2 core schema for plain scalars; quoted ones (tag "!") stay strings.
-Json ScalarToJson(const YAML::Node& n) {
-  const std::string& s = n.Scalar();
-  if (n.Tag() == "!") return s;
-  if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
-  if (s == "true" || s == "True" || s == "TRUE") return true;
-  if (s == "false" || s == "False" || s == "FALSE") return false;
-  const char* begin = s.c_str();
-  char* end = nullptr;
-  errno = 0;
-  long long i = std::strtoll(begin, &end, 10);
-  if (*end == '\0' && errno == 0) return static_cast<int64_t>(i);
-  errno = 0;
-  double d = std::strtod(begin, &end);
-  bool numeric_start = (s[0] >= '0' && s[0] <= '9') || s[0] == '-' || s[0] == '+' || s[0] == '.';
-  if (*end == '\0' && errno == 0 && numeric_start) return d;
-  return s;
-}
-
-Json ToJson(const YAML::Node& n) {
-  switch (n.Type()) {
-    case YAML::NodeType::Scalar:
-      return ScalarToJson(n);
-    case YAML::NodeType::Sequence: {
-      Json out = Json::array();
-      for (const auto& item : n) out.push_back(ToJson(item));
-      return out;
-    }
-    case YAML::NodeType::Map: {
-      Json out = Json::object();
-      for (const auto& kv : n) out[kv.first.Scalar()] = ToJson(kv.second);
-      return out;
-    }
-    default:
-      return nullptr;
-  }
 }
 
 class Parser {
@@ -112,7 +74,7 @@ class Parser {
       Problem(path + ": expected a mapping" + At(n));
       return Json::object();
     }
-    return ToJson(n);
+    return YamlToJson(n);
   }
 
   void ParseNode(const std::string& name, const YAML::Node& key, const YAML::Node& n) {
@@ -128,7 +90,7 @@ class Parser {
       std::string k = kv.first.Scalar();
       if (k == "operator" || k == "inputs" || k == "params") continue;
       if (kReservedNodeKeys.count(k)) {
-        node.reserved[k] = ToJson(kv.second);
+        node.reserved[k] = YamlToJson(kv.second);
       } else {
         Problem(path + "." + k + ": unknown key" + At(kv.first));
       }

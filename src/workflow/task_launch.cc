@@ -5,17 +5,11 @@ namespace tandem::workflow {
 namespace fs = std::filesystem;
 
 Result<PreparedAttempt> PrepareAttempt(const fs::path& data_dir,
-                                       const std::vector<std::string>& builtin_runner,
+                                       const operators::RuntimeConfig& runtime,
                                        const store::TaskRecord& task,
                                        const operators::OperatorDef& def,
                                        const std::map<std::string, operators::InputArtifact>& inputs,
                                        const Json& allocation) {
-  if (def.runtime != "builtin") {
-    return FailedPrecondition("runtime '" + def.runtime + "' of operator '" + def.name +
-                              "' is not supported by this engine yet");
-  }
-  if (builtin_runner.empty()) return FailedPrecondition("no runner configured for builtin operators");
-
   PreparedAttempt p;
   const fs::path node_rel = fs::path("runs") / task.run_id / task.node;
   std::error_code ec;
@@ -48,12 +42,7 @@ Result<PreparedAttempt> PrepareAttempt(const fs::path& data_dir,
   spec.allocation = allocation;
   RETURN_IF_ERROR(operators::WriteTaskSpec(p.task_dir.string(), spec));
 
-  p.process.argv = builtin_runner;
-  p.process.argv.push_back(p.task_dir.string());
-  p.process.env["TANDEM_TASK_DIR"] = p.task_dir.string();
-  p.process.cwd = p.task_dir.string();
-  p.process.stdout_path = (p.task_dir / "stdout.log").string();
-  p.process.stderr_path = (p.task_dir / "stderr.log").string();
+  ASSIGN_OR_RETURN(p.process, operators::RuntimeProcess(def, runtime, p.task_dir.string(), spec));
   return p;
 }
 

@@ -10,6 +10,7 @@
 #include "core/launcher.h"
 #include "core/status.h"
 #include "operators/catalog.h"
+#include "operators/runtime.h"
 #include "operators/task_contract.h"
 #include "store/records.h"
 
@@ -24,13 +25,12 @@ struct PreparedAttempt {
 
 // Picks attempt = task.attempt + 1, or the next number whose directory does not exist
 // yet (a process started just before a crash may still be writing the old one), makes
-// the directories, writes task.json and builds the process:
-//   argv = builtin_runner + [task_dir], cwd = task_dir, env TANDEM_TASK_DIR=task_dir,
-//   stdout -> task_dir/stdout.log, stderr -> task_dir/stderr.log.
+// the directories, writes task.json and builds the process of the operator's runtime
+// (operators/runtime.h: argv, cwd = task_dir, TANDEM_TASK_DIR, stdout.log, stderr.log).
 // task.json "allocation" is `allocation` (NodeOptions::allocation).
-// kFailedPrecondition for a runtime other than "builtin" or an empty builtin_runner.
+// kFailedPrecondition when the runtime cannot start this operator.
 Result<PreparedAttempt> PrepareAttempt(const std::filesystem::path& data_dir,
-                                       const std::vector<std::string>& builtin_runner,
+                                       const operators::RuntimeConfig& runtime,
                                        const store::TaskRecord& task,
                                        const operators::OperatorDef& def,
                                        const std::map<std::string, operators::InputArtifact>& inputs,

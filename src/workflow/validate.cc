@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/ids.h"
+#include "operators/json_schema.h"
 #include "workflow/params_template.h"
 
 namespace tandem::workflow {
@@ -104,7 +105,7 @@ std::vector<std::vector<size_t>> FindCycles(const std::vector<std::vector<size_t
 }  // namespace
 
 Status ValidatePipeline(const PipelineSpec& spec, const operators::Catalog& catalog,
-                        PipelinePlan* plan, const Json& param_overrides) {
+                        PipelinePlan* plan, const Json& param_overrides, bool allow_drafts) {
   Problems problems;
   if (!IsValidName(spec.name)) problems.Add("name: " + InvalidNameMessage("pipeline name", spec.name));
   if (spec.nodes.empty()) problems.Add("nodes: a pipeline needs at least one node");
@@ -135,6 +136,15 @@ Status ValidatePipeline(const PipelineSpec& spec, const operators::Catalog& cata
     }
     if (it->second.ok()) {
       defs[i] = &*it->second;
+      const std::string& state = defs[i]->state;
+      if ((state == "draft" || state == "tested") && !allow_drafts) {
+        problems.Add(path + ".operator: '" + node.operator_ref + "' is a " + state +
+                     ", not published (publish it, or submit with --allow-drafts to try it)");
+      } else if (state == "deprecated" && node.operator_ref.find('@') == std::string::npos) {
+        problems.Add(path + ".operator: every version of '" + node.operator_ref +
+                     "' is deprecated; name one explicitly (" + node.operator_ref + "@" +
+                     std::to_string(defs[i]->version) + ") to keep using it");
+      }
     } else {
       problems.Add(path + ".operator: " + it->second.status().message());
     }
@@ -190,12 +200,34 @@ Status ValidatePipeline(const PipelineSpec& spec, const operators::Catalog& cata
   Json values = ResolvePipelineParams(spec.params, param_overrides, &more);
   std::vector<NodeOptions> options;
   std::vector<Json> params;
+  std::unordered_map<std::string, Result<operators::JsonSchema>> schemas;
   options.reserve(n);
   params.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     const NodeSpec& node = spec.nodes[i];
     const std::string path = "nodes." + node.name;
+    const size_t problems_before = more.size();
     params.push_back(SubstituteParams(node.params, spec.params, values, path + ".params", &more));
+    // Checked against the operator's schema (defaults filled in) once the pipeline
+    // params are substituted; each distinct operator's schema is compiled once.
+    if (defs[i] != nullptr && more.size() == problems_before) {
+      const std::string key = defs[i]->name + "@" + std::to_string(defs[i]->version);
+      auto sit = schemas.find(key);
+      if (sit == schemas.end()) {
+        sit = schemas.emplace(key, operators::JsonSchema::Compile(defs[i]->params_schema,
+                                                                  "operator '" + key + "' params schema")).first;
+      }
+      if (!sit->second.ok()) {
+        more.push_back(path + ".operator: " + sit->second.status().message());
+      } else {
+        auto checked = operators::ApplyParamsSchema(*sit->second, params.back(), path + ".params");
+        if (checked.ok()) {
+          params.back() = std::move(checked).value();
+        } else {
+          more.push_back(checked.status().message());
+        }
+      }
+    }
     options.push_back(ParseNodeOptions(node.reserved, path, &more));
     if (!options.back().when) continue;
     const std::string& upstream = options.back().when->node;

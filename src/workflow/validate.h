@@ -39,10 +39,16 @@ struct PipelinePlan {
 // `param_overrides` are the submit's values for pipeline params (over the defaults).
 // A node's `when` names another node; that node becomes an implicit producer of it (an
 // edge of the DAG: it orders the nodes and counts for cycles) without wiring any port.
-// On success fills *plan when given. Node params are otherwise only required to be
-// mappings (checked by the parser); schema validation is a later issue.
+//   nodes.train.params.max_depth: must be >= 1, got 0   (the operator's params schema)
+//   nodes.train.operator: 'my-op' is a draft, not published (... --allow-drafts ...)
+// Node params, once pipeline params are substituted, are checked against the node's
+// operator's JSON Schema and get its defaults (PipelinePlan::params holds them filled).
+// Draft operators are refused unless `allow_drafts`; a deprecated operator only when
+// the node names its version.
+// On success fills *plan when given.
 Status ValidatePipeline(const PipelineSpec& spec, const operators::Catalog& catalog,
                         PipelinePlan* plan = nullptr,
-                        const Json& param_overrides = Json::object());
+                        const Json& param_overrides = Json::object(),
+                        bool allow_drafts = false);
 
 }  // namespace tandem::workflow

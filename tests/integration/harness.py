@@ -86,9 +86,9 @@ class Tandem:
             except ValueError:
                 return e.code, text
 
-    def cli(self, *args, check=True, timeout=300):
+    def cli(self, *args, check=True, timeout=300, input=None, cwd=None):
         p = subprocess.run([self.binary, "--server", self.url, *args], capture_output=True,
-                           text=True, timeout=timeout)
+                           text=True, timeout=timeout, input=input, cwd=cwd)
         if check and p.returncode != 0:
             raise AssertionError(f"tandem {' '.join(args)} exited {p.returncode}\n"
                                  f"stdout: {p.stdout}\nstderr: {p.stderr}\nserver: {self.server_log()}")

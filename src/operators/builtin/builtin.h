@@ -54,5 +54,19 @@ BuiltinOperator SplitOperator();
 BuiltinOperator XgboostTrainOperator();
 BuiltinOperator EvaluateOperator();
 BuiltinOperator RegisterModelOperator();
+BuiltinOperator ImageFolderImportOperator();
+BuiltinOperator ProfileOperator();
+BuiltinOperator ImputeOperator();
+BuiltinOperator DropMissingOperator();
+BuiltinOperator OutlierFilterOperator();
+BuiltinOperator SelectColumnsOperator();
+BuiltinOperator StandardizeOperator();
+BuiltinOperator MinMaxScaleOperator();
+BuiltinOperator OneHotOperator();
+BuiltinOperator BucketizeOperator();
+BuiltinOperator ImageAugmentOperator();
+BuiltinOperator LinearRegressionOperator();
+BuiltinOperator LogisticRegressionOperator();
+BuiltinOperator KMeansOperator();
 
 }  // namespace tandem::operators::builtin

@@ -1,11 +1,9 @@
 // csv-import: a CSV file on the server's disk as a table (plain CSV with a header, or
 // the scikit-learn bundled layout).
-#include <cstdlib>
-
-#include "core/fs.h"
 #include "data/csv.h"
 #include "data/schema.h"
 #include "operators/builtin/builtin.h"
+#include "operators/builtin/import_path.h"
 #include "operators/builtin/table_ports.h"
 
 namespace tandem::operators::builtin {
@@ -33,29 +31,10 @@ OperatorDef Definition() {
   return def;
 }
 
-// The server names the one folder pipelines may import from (TANDEM_IMPORT_DIR), so a
-// pipeline cannot read arbitrary files of the server's machine. Without it (operator
-// tests, a developer's shell) the path is used as given.
-Result<std::string> ResolveImportPath(const std::string& path) {
-  const char* root = std::getenv("TANDEM_IMPORT_DIR");
-  if (root == nullptr || *root == '\0') return path;
-  std::string relative = path;
-  if (fs::path(path).is_absolute()) {
-    std::error_code ec;
-    fs::path rel = fs::weakly_canonical(path, ec).lexically_relative(fs::weakly_canonical(root, ec));
-    relative = rel.empty() ? path : rel.string();
-  }
-  auto inside = PathInside(root, relative, "params.path");
-  if (!inside.ok()) {
-    return InvalidArgument(inside.status().message() + " (csv-import reads only files under the import folder " +
-                           std::string(root) + ")");
-  }
-  return inside->string();
-}
-
 Status Run(TaskContext& ctx) {
   const Json& p = ctx.params();
-  ASSIGN_OR_RETURN(const std::string path, ResolveImportPath(p["path"].get<std::string>()));
+  ASSIGN_OR_RETURN(const std::string path,
+                   ResolveImportPath(p["path"].get<std::string>(), "params.path", "csv-import"));
   ctx.Progress(0.1, "reading " + path);
   auto table = data::ReadCsvFile(path, {p["format"].get<std::string>()});
   // Any failure to read the file the user named is a problem with the param.
@@ -66,7 +45,7 @@ Status Run(TaskContext& ctx) {
   auto schema = data::InferSchema(*table, label, classes);
   if (!schema.ok()) return InvalidArgument("params." + schema.status().message());
   ctx.Progress(0.8, "writing table");
-  return WriteTableOutput(ctx, "table", *table, *schema, nullptr);
+  return WriteTableOutput(ctx, "table", *table, *schema, Lineage{});
 }
 
 }  // namespace

@@ -44,9 +44,9 @@ Status Run(TaskContext& ctx) {
   }
   auto schema = DeriveSchema(*table, hints);
   if (!schema.ok()) return schema.status().WithContext("inputs.dataset.meta.schema");
-  Json dataset = in.meta.value("dataset", Json(nullptr));
+  Lineage lineage{in.meta.value("dataset", Json(nullptr))};
   ctx.Progress(0.8, "writing table");
-  return WriteTableOutput(ctx, "table", *table, *schema, dataset);
+  return WriteTableOutput(ctx, "table", *table, *schema, lineage);
 }
 
 }  // namespace

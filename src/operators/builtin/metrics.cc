@@ -55,6 +55,43 @@ double RocAuc(const std::vector<uint8_t>& positive, const std::vector<double>& s
   return u / (static_cast<double>(n_pos) * n_neg);
 }
 
+Json RocCurve(const std::vector<uint8_t>& positive, const std::vector<double>& score) {
+  const size_t n = score.size();
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return score[a] > score[b]; });
+  size_t n_pos = 0;
+  for (size_t i = 0; i < n; ++i) n_pos += positive[i] ? 1 : 0;
+  const size_t n_neg = n - n_pos;
+  auto rate = [](size_t count, size_t total) {
+    return total ? Json(static_cast<double>(count) / total) : Json(nullptr);
+  };
+  // Cumulative true and false positives at each distinct score, highest first.
+  std::vector<size_t> tps, fps;
+  std::vector<double> cuts;
+  size_t tp = 0, fp = 0;
+  for (size_t i = 0; i < n;) {
+    const double threshold = score[order[i]];
+    for (; i < n && score[order[i]] == threshold; ++i) (positive[order[i]] ? tp : fp)++;
+    tps.push_back(tp);
+    fps.push_back(fp);
+    cuts.push_back(threshold);
+  }
+  Json fpr = Json::array({rate(0, n_neg)}), tpr = Json::array({rate(0, n_pos)});
+  Json thresholds = Json::array({n ? cuts[0] + 1 : 1.0});
+  for (size_t i = 0; i < cuts.size(); ++i) {
+    // sklearn's drop_intermediate: a point on a straight segment between its neighbours
+    // changes nothing in the plot or the area.
+    const bool end = i == 0 || i + 1 == cuts.size();
+    const bool corner = end || fps[i - 1] + fps[i + 1] != 2 * fps[i] || tps[i - 1] + tps[i + 1] != 2 * tps[i];
+    if (!corner) continue;
+    fpr.push_back(rate(fps[i], n_neg));
+    tpr.push_back(rate(tps[i], n_pos));
+    thresholds.push_back(cuts[i]);
+  }
+  return {{"fpr", fpr}, {"tpr", tpr}, {"thresholds", thresholds}};
+}
+
 std::vector<int> ArgMax(const std::vector<double>& probabilities, size_t k) {
   std::vector<int> out;
   for (size_t r = 0; r + k <= probabilities.size() && k > 0; r += k) {
@@ -90,8 +127,17 @@ Result<Json> ClassificationMetrics(const std::vector<int>& truth,
     double p = std::clamp(probabilities[r * k + truth[r]], 1e-15, 1 - 1e-15);
     log_loss -= std::log(p);
   }
+  Json per_class = Json::array();
+  for (size_t c = 0; c < k; ++c) {
+    PrecisionRecallF1 one = ForClass(confusion, c);
+    int64_t support = 0;
+    for (size_t j = 0; j < k; ++j) support += confusion[c][j];
+    per_class.push_back({{"class", classes[c]}, {"precision", one.precision}, {"recall", one.recall},
+                         {"f1", one.f1}, {"support", support}});
+  }
   PrecisionRecallF1 prf;
   double auc = NAN;
+  Json roc_curve;
   if (k == 2) {
     prf = ForClass(confusion, 1);
     std::vector<uint8_t> pos(n);
@@ -101,6 +147,7 @@ Result<Json> ClassificationMetrics(const std::vector<int>& truth,
       score[r] = probabilities[r * k + 1];
     }
     auc = RocAuc(pos, score);
+    roc_curve = RocCurve(pos, score);
   } else {
     double auc_sum = 0;
     size_t auc_count = 0;
@@ -123,14 +170,17 @@ Result<Json> ClassificationMetrics(const std::vector<int>& truth,
     }
     if (auc_count) auc = auc_sum / auc_count;
   }
-  return Json{{"accuracy", static_cast<double>(correct) / n},
+  Json out = {{"accuracy", static_cast<double>(correct) / n},
               {"precision", prf.precision},
               {"recall", prf.recall},
               {"f1", prf.f1},
               {"roc_auc", NumberOrNull(auc)},
               {"log_loss", log_loss / n},
               {"confusion_matrix", {{"classes", classes}, {"matrix", confusion}}},
-              {"n", n}};
+              {"n", n},
+              {"per_class", std::move(per_class)}};
+  if (!roc_curve.is_null()) out["roc_curve"] = std::move(roc_curve);
+  return out;
 }
 
 Result<Json> RegressionMetrics(const std::vector<double>& truth,

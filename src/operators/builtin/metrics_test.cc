@@ -37,6 +37,40 @@ TEST(ClassificationMetricsTest, BinaryByHand) {
   EXPECT_EQ((*m)["n"], 5);
 }
 
+TEST(ClassificationMetricsTest, PerClassFiguresAndTheRocCurve) {
+  std::vector<double> p1 = {0.2, 0.7, 0.4, 0.6, 0.9};
+  std::vector<double> probs;
+  for (double p : p1) {
+    probs.push_back(1 - p);
+    probs.push_back(p);
+  }
+  auto m = ClassificationMetrics({0, 1, 1, 0, 1}, probs, {"no", "yes"});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  const Json& no = (*m)["per_class"][0];
+  EXPECT_EQ(no["class"], "no");
+  EXPECT_EQ(no["precision"], 0.5);
+  EXPECT_EQ(no["recall"], 0.5);
+  EXPECT_EQ(no["support"], 2);
+  EXPECT_DOUBLE_EQ((*m)["per_class"][1]["f1"].get<double>(), 2.0 / 3);
+  EXPECT_EQ((*m)["per_class"][1]["support"], 3);
+  // sklearn.metrics.roc_curve([0,1,1,0,1], [.2,.7,.4,.6,.9]): every point is a corner.
+  const Json& roc = (*m)["roc_curve"];
+  EXPECT_EQ(roc["fpr"], Json::parse("[0,0,0,0.5,0.5,1]"));
+  EXPECT_EQ(roc["tpr"].size(), 6u);
+  EXPECT_DOUBLE_EQ(roc["tpr"][2].get<double>(), 2.0 / 3);
+  EXPECT_EQ(roc["tpr"][4], 1.0);
+  EXPECT_EQ(roc["thresholds"], Json::parse("[1.9,0.9,0.7,0.6,0.4,0.2]"));
+}
+
+TEST(RocCurveTest, DropsPointsOnStraightSegmentsAsSklearn) {
+  // roc_curve([1,1,1,0,0], [.9,.8,.7,.6,.5]) -> fpr [0,0,1,1], tpr [0,1,1,1]... after
+  // dropping: thresholds 1.9, .7 (tpr 1), .5 (fpr 1).
+  Json roc = RocCurve({1, 1, 1, 0, 0}, {0.9, 0.8, 0.7, 0.6, 0.5});
+  EXPECT_EQ(roc["fpr"], Json::parse("[0,0,0,1]"));
+  EXPECT_EQ(roc["tpr"], Json::parse("[0,0.3333333333333333,1,1]"));
+  EXPECT_EQ(roc["thresholds"], Json::parse("[1.9,0.9,0.7,0.5]"));
+}
+
 TEST(ClassificationMetricsTest, MulticlassMacroByHand) {
   std::vector<double> probs = {0.7, 0.2, 0.1,   // true 0, predicted 0
                                0.3, 0.4, 0.3,   // true 1, predicted 1

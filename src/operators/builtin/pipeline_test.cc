@@ -1,11 +1,12 @@
-// Drives RunBuiltinTask the way the engine does: a fresh task dir per node, task.json
-// written by hand, outputs of one node handed to the next as input artifacts.
+// Drives RunBuiltinTask the way the engine does (task_harness.h) through the foundation
+// pipeline: csv-import, split, xgboost-train, evaluate, register-model.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <iostream>
 
 #include "core/fs.h"
+#include "operators/builtin/task_harness.h"
 #include "operators/builtin_library.h"
 #include "operators/task_contract.h"
 
@@ -15,59 +16,8 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kData = "/usr/lib/python3/dist-packages/sklearn/datasets/data/";
 
-struct TaskRun {
-  int code = -1;
-  std::string dir;
-  std::string out;  // stdout
-  std::string err;  // stderr
-  TaskOutputs outputs;
-};
-
-class PipelineTest : public ::testing::Test {
+class PipelineTest : public TaskHarness {
  protected:
-  void SetUp() override {
-    auto dir = MakeTempDir(fs::temp_directory_path(), "tandem-ops-test-");
-    ASSERT_TRUE(dir.ok());
-    root_ = *dir;
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
-  // Runs `op` with `params` and `inputs`, offering output dirs for `outputs` (port -> type).
-  TaskRun Run(const std::string& op, Json params, std::map<std::string, InputArtifact> inputs,
-              std::map<std::string, std::string> outputs) {
-    TaskRun run;
-    run.dir = (root_ / (std::to_string(++count_) + "-" + op)).string();
-    fs::create_directories(run.dir);
-    TaskSpec spec;
-    spec.run_id = "run-test";
-    spec.task_id = "task-" + std::to_string(count_);
-    spec.node = op;
-    spec.operator_name = op;
-    spec.params = std::move(params);
-    spec.inputs = std::move(inputs);
-    for (const auto& [port, type] : outputs) {
-      spec.outputs[port] = OutputSlot{run.dir + "/out/" + port, type};
-    }
-    EXPECT_TRUE(WriteTaskSpec(run.dir, spec).ok());
-    testing::internal::CaptureStdout();
-    testing::internal::CaptureStderr();
-    run.code = RunBuiltinTask(run.dir);
-    run.out = testing::internal::GetCapturedStdout();
-    run.err = testing::internal::GetCapturedStderr();
-    if (run.code == 0) {
-      auto outs = ReadTaskOutputs(run.dir);
-      EXPECT_TRUE(outs.ok()) << outs.status().ToString();
-      if (outs.ok()) run.outputs = *outs;
-    }
-    return run;
-  }
-
-  // Output `port` of a finished task as the engine hands it to the next node.
-  static InputArtifact Artifact(const TaskRun& run, const std::string& port, const std::string& type) {
-    const OutputFile& f = run.outputs.outputs.at(port);
-    return InputArtifact{run.dir + "/out/" + port + "/" + f.file, "", type, f.meta};
-  }
-
   // csv-import -> split (0.25, seed 7) -> xgboost-train -> evaluate; the metrics.
   Json TrainAndEvaluate(const std::string& csv, const std::string& objective, bool stratify) {
     TaskRun import = Run("csv-import", {{"path", kData + csv}}, {}, {{"table", "table"}});
@@ -91,8 +41,6 @@ class PipelineTest : public ::testing::Test {
     return eval.outputs.metrics;
   }
 
-  fs::path root_;
-  int count_ = 0;
   Json last_model_;
   TaskRun last_eval_;
 };

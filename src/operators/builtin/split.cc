@@ -46,7 +46,7 @@ Status Run(TaskContext& ctx) {
   if (!parts.ok()) return InvalidArgument("params." + parts.status().message());
   for (const auto& [port, table] : {std::pair{"train", &parts->train}, {"test", &parts->test}}) {
     ASSIGN_OR_RETURN(Json schema, DeriveSchema(*table, in.schema));
-    RETURN_IF_ERROR(WriteTableOutput(ctx, port, *table, schema, in.dataset));
+    RETURN_IF_ERROR(WriteTableOutput(ctx, port, *table, schema, in.lineage));
   }
   return Status::Ok();
 }

@@ -2,6 +2,7 @@
 
 #include "data/csv.h"
 #include "data/schema.h"
+#include "data/transform.h"
 
 namespace tandem::operators::builtin {
 
@@ -15,7 +16,12 @@ Result<TableInput> ReadTableInput(const TaskContext& ctx, const std::string& por
   auto schema = DeriveSchema(out.table, in.meta);
   if (!schema.ok()) return schema.status().WithContext("inputs." + port + ".meta");
   out.schema = std::move(schema).value();
-  if (auto d = in.meta.find("dataset"); d != in.meta.end()) out.dataset = *d;
+  if (auto d = in.meta.find("dataset"); d != in.meta.end()) out.lineage.dataset = *d;
+  if (auto t = in.meta.find("transforms"); t != in.meta.end() && !t->is_null()) {
+    auto chain = data::TransformChain::FromJson(*t);
+    if (!chain.ok()) return chain.status().WithContext("inputs." + port + ".meta");
+    out.lineage.transforms = chain->ToJson();
+  }
   return out;
 }
 
@@ -32,9 +38,10 @@ Result<Json> DeriveSchema(const data::Table& table, const Json& parent) {
 }
 
 Status WriteTableOutput(TaskContext& ctx, const std::string& port, const data::Table& table,
-                        const Json& schema, const Json& dataset) {
+                        const Json& schema, const Lineage& lineage) {
   Json meta = schema;
-  if (!dataset.is_null()) meta["dataset"] = dataset;
+  if (!lineage.dataset.is_null()) meta["dataset"] = lineage.dataset;
+  if (!lineage.transforms.empty()) meta["transforms"] = lineage.transforms;
   ASSIGN_OR_RETURN(std::string path, ctx.AddOutput(port, kTableFile, std::move(meta)));
   return data::WriteCsv(table, path);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // Private to the operators module: tables on operator ports. A table artifact is a CSV
-// file with a header (data/csv.h); its meta is its schema (data/schema.h) plus the
-// "dataset" it came from, when known, passed along so models keep their lineage.
+// file with a header (data/csv.h); its meta is its schema (data/schema.h) plus its
+// lineage: the "dataset" it came from, when known, and the "transforms" fitted on the
+// way (data/transform.h), passed along so that models keep both.
 #include <string>
 
 #include "core/json.h"
@@ -11,24 +12,32 @@
 
 namespace tandem::operators::builtin {
 
+// What a table hands on to the tables and models made from it.
+struct Lineage {
+  Json dataset = nullptr;             // the meta's "dataset", or null
+  Json transforms = Json::array();    // the meta's "transforms": the chain so far
+};
+
 struct TableInput {
   data::Table table;
   Json schema;                // recomputed for the rows read; label/task/classes from the meta
-  Json dataset = nullptr;     // the meta's "dataset", or null
+  Lineage lineage;
 };
 
 // The file name every table output gets in its port dir.
 inline constexpr const char* kTableFile = "table.csv";
 
-// Reads the table on input `port`; meta is its schema.
+// Reads the table on input `port`; meta is its schema and lineage. kInvalidArgument
+// names a meta "transforms" that is not a valid chain.
 Result<TableInput> ReadTableInput(const TaskContext& ctx, const std::string& port);
 
 // The schema of `table` keeping `parent`'s label, task and classes: a subset of rows
 // must not turn a regression label into classes, nor reorder the classes.
 Result<Json> DeriveSchema(const data::Table& table, const Json& parent);
 
-// Writes `table` as output `port` with meta = schema (+ "dataset" when not null).
+// Writes `table` as output `port` with meta = schema (+ "dataset" when not null,
+// + "transforms" when not empty).
 Status WriteTableOutput(TaskContext& ctx, const std::string& port, const data::Table& table,
-                        const Json& schema, const Json& dataset);
+                        const Json& schema, const Lineage& lineage);
 
 }  // namespace tandem::operators::builtin

@@ -1,6 +1,7 @@
 // xgboost-train: gradient-boosted trees on a table's numeric columns, for the table's
 // label. Writes XGBoost's JSON model with the meta serving needs (features, classes,
-// signature), so a registered model can be served without looking at its training data.
+// signature, and the table's fitted transforms), so a registered model can be served on
+// raw rows without looking at its training data.
 #include <algorithm>
 
 #include "data/schema.h"
@@ -8,6 +9,7 @@
 #include "operators/builtin/builtin.h"
 #include "operators/builtin/feature_matrix.h"
 #include "operators/builtin/table_ports.h"
+#include "operators/builtin/train_target.h"
 
 namespace tandem::operators::builtin {
 namespace {
@@ -42,85 +44,41 @@ OperatorDef Definition() {
   return def;
 }
 
-// What the model learns: label, task, classes and objective, after checking that the
-// objective fits the label.
-struct Target {
-  std::string label;
-  std::string task;
-  std::vector<std::string> classes;
-  std::string objective;
-};
-
-Result<Target> ChooseTarget(const TaskContext& ctx, const TableInput& in) {
-  const Json& p = ctx.params();
-  Target t;
-  Json schema = in.schema;
-  if (p.contains("label") && p["label"] != schema["label"]) {
-    t.label = p["label"].get<std::string>();
-    auto fresh = data::InferSchema(in.table, t.label);
-    if (!fresh.ok()) return InvalidArgument("params." + fresh.status().message());
-    schema = *fresh;
+// The target and the objective, after checking that the objective fits the label.
+Result<std::string> ChooseObjective(const TaskContext& ctx, const TableInput& in, Target& t) {
+  std::string objective = ctx.params().value("objective", "");
+  if (objective.empty()) {
+    objective = t.task == "regression" ? "reg:squarederror"
+                : t.classes.size() == 2 ? "binary:logistic"
+                                        : "multi:softprob";
   }
-  t.label = data::SchemaLabel(schema);
-  if (t.label.empty()) {
-    return InvalidArgument("params.label: the input table has no label; name the column to predict");
-  }
-  t.task = data::SchemaTask(schema);
-  t.classes = data::SchemaClasses(schema);
-  t.objective = p.value("objective", "");
-  if (t.objective.empty()) {
-    t.objective = t.task == "regression" ? "reg:squarederror"
-                  : t.classes.size() == 2 ? "binary:logistic"
-                                          : "multi:softprob";
-  }
-  const data::Column* column = in.table.Find(t.label);
-  if (t.objective == "reg:squarederror") {
-    if (column->type != data::ColumnType::kNumber) {
+  if (objective == "reg:squarederror") {
+    Status numeric = RequireNumericLabel(in, t);
+    if (!numeric.ok()) {
       return InvalidArgument("params.objective: reg:squarederror needs a numeric label; '" +
                              t.label + "' is text");
     }
-    t.task = "regression";
-    t.classes.clear();
-    return t;
+    return objective;
   }
-  t.task = "classification";
-  if (t.classes.empty()) t.classes = data::DistinctValues(*column);
-  if (t.objective == "binary:logistic" && t.classes.size() != 2) {
+  if (t.task == "regression") t.classes.clear();
+  const bool enough = RequireClasses(in, t).ok();
+  if (objective == "binary:logistic" && t.classes.size() != 2) {
     return InvalidArgument("params.objective: binary:logistic needs 2 classes; label '" + t.label +
                            "' has " + std::to_string(t.classes.size()));
   }
-  if (t.classes.size() < 2) {
-    return InvalidArgument("params.objective: " + t.objective + " needs at least 2 classes; label '" +
+  if (!enough) {
+    return InvalidArgument("params.objective: " + objective + " needs at least 2 classes; label '" +
                            t.label + "' has " + std::to_string(t.classes.size()));
   }
-  return t;
-}
-
-Json ModelMeta(const Target& t, const std::vector<std::string>& features, const Json& dataset) {
-  const auto f = static_cast<int64_t>(features.size());
-  Json outputs = t.task == "regression"
-                     ? Json::array({{{"name", "predictions"}, {"datatype", "FP32"}, {"shape", {-1}}}})
-                     : Json::array({{{"name", "probabilities"},
-                                     {"datatype", "FP32"},
-                                     {"shape", {-1, static_cast<int64_t>(t.classes.size())}}}});
-  Json signature = {
-      {"inputs", Json::array({{{"name", "input"}, {"datatype", "FP32"}, {"shape", {-1, f}}}})},
-      {"outputs", outputs},
-      {"features", features},
-      {"classes", t.classes},
-      {"task", t.task}};
-  Json meta = {{"format", "xgboost"}, {"objective", t.objective}, {"task", t.task},
-               {"label", t.label},    {"features", features},     {"classes", t.classes},
-               {"signature", signature}};
-  if (!dataset.is_null()) meta["dataset"] = dataset;
-  return meta;
+  return objective;
 }
 
 Status Run(TaskContext& ctx) {
   const Json& p = ctx.params();
   ctx.Progress(0.02, "reading train table");
   ASSIGN_OR_RETURN(TableInput in, ReadTableInput(ctx, "train"));
-  ASSIGN_OR_RETURN(Target target, ChooseTarget(ctx, in));
+  ASSIGN_OR_RETURN(Target target, ReadTarget(p, in));
+  ASSIGN_OR_RETURN(const std::string objective, ChooseObjective(ctx, in, target));
   ASSIGN_OR_RETURN(std::vector<std::string> features, FeatureColumns(in.table, target.label));
   ASSIGN_OR_RETURN(ml::DenseMatrix x, FeatureMatrix(in.table, features));
   std::vector<float> y;
@@ -130,12 +88,12 @@ Status Run(TaskContext& ctx) {
     ASSIGN_OR_RETURN(y, ClassLabels(in.table, target.label, target.classes));
   }
   std::map<std::string, std::string> xgb = {
-      {"objective", target.objective},
+      {"objective", objective},
       {"max_depth", std::to_string(p["max_depth"].get<int64_t>())},
       {"eta", data::FormatNumber(p["eta"].get<double>())},
       {"seed", std::to_string(p["seed"].get<uint64_t>())},
       {"verbosity", "0"}};
-  if (target.objective == "multi:softprob") xgb["num_class"] = std::to_string(target.classes.size());
+  if (objective == "multi:softprob") xgb["num_class"] = std::to_string(target.classes.size());
   if (int64_t threads = p["nthread"].get<int64_t>(); threads > 0) xgb["nthread"] = std::to_string(threads);
 
   const int rounds = static_cast<int>(p["num_rounds"].get<int64_t>());
@@ -149,13 +107,14 @@ Status Run(TaskContext& ctx) {
     }
   });
   if (!model.ok()) return model.status();
-  ASSIGN_OR_RETURN(std::string path,
-                   ctx.AddOutput("model", "model.json", ModelMeta(target, features, in.dataset)));
+  Json meta = ModelMeta("xgboost", target, features, in.lineage, PredictionOutputs(target));
+  meta["objective"] = objective;
+  ASSIGN_OR_RETURN(std::string path, ctx.AddOutput("model", "model.json", std::move(meta)));
   return model->Save(path);
 }
 
 }  // namespace
 
-BuiltinOperator XgboostTrainOperator() { return {Definition, Run, "xgboost-train/1"}; }
+BuiltinOperator XgboostTrainOperator() { return {Definition, Run, "xgboost-train/2"}; }
 
 }  // namespace tandem::operators::builtin

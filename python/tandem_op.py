@@ -1,0 +1,331 @@
+"""tandem_op: the Python side of Tandem's task contract.
+
+An operator written in Python is a script that Tandem starts as
+``python3 ENTRY TASK_DIR`` in the task directory. This module reads ``task.json``,
+hands out params, input paths and output folders, prints progress lines, collects
+metrics, and writes ``outputs.json`` when the operator is done::
+
+    import tandem_op
+
+    @tandem_op.main
+    def run(task):
+        rows = task.read_table("table")            # list of dicts, numbers parsed
+        task.progress(0.5, "filtering")
+        task.write_table("table", kept)            # -> out/table/table.csv
+        task.log_metric("rows_dropped", len(rows) - len(kept))
+
+Exceptions end the task: ``tandem_op.BadInput`` (bad params or inputs) with exit code
+2, anything else with exit code 1, the message on stderr. Only the standard library is
+used, so operators start fast.
+"""
+
+import csv
+import json
+import math
+import os
+import sys
+import traceback
+
+__all__ = ["Task", "BadInput", "task", "main"]
+
+
+class BadInput(Exception):
+    """Bad params or inputs: the task fails with exit code 2 and this message."""
+
+
+def _number_or_text(value):
+    if value == "":
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    return number
+
+
+class Task:
+    """One task of an operator, as task.json describes it."""
+
+    def __init__(self, task_dir):
+        self.dir = os.path.abspath(task_dir)
+        with open(os.path.join(self.dir, "task.json"), encoding="utf-8") as f:
+            self.spec = json.load(f)
+        self.params = self.spec.get("params", {})
+        self.inputs = self.spec.get("inputs", {})
+        self.outputs = self.spec.get("outputs", {})
+        self.allocation = self.spec.get("allocation", {})
+        self._written = {}
+        self._metrics = {}
+        self._register = None
+        _limit_torch_memory()
+
+    # --- inputs -----------------------------------------------------------------
+    def input_path(self, port):
+        """Absolute path of the artifact on input `port` (BadInput when not wired)."""
+        if port not in self.inputs:
+            raise BadInput("inputs.%s: no artifact was given to this port" % port)
+        return self.inputs[port]["path"]
+
+    def input_meta(self, port):
+        self.input_path(port)
+        return self.inputs[port].get("meta", {})
+
+    def has_input(self, port):
+        return port in self.inputs
+
+    def read_table(self, port):
+        """The CSV table on `port` as a list of dicts; numeric cells as floats, empty as None."""
+        with open(self.input_path(port), newline="", encoding="utf-8") as f:
+            return [{k: _number_or_text(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+    def read_columns(self, port):
+        """The CSV table on `port` as (header, columns): columns[i] is a list of values."""
+        with open(self.input_path(port), newline="", encoding="utf-8") as f:
+            reader = csv.reader(f)
+            header = next(reader, [])
+            columns = [[] for _ in header]
+            for line, row in enumerate(reader, start=2):
+                if len(row) != len(header):
+                    raise BadInput("inputs.%s: line %d has %d fields, the header %d"
+                                   % (port, line, len(row), len(header)))
+                for i, cell in enumerate(row):
+                    columns[i].append(_number_or_text(cell))
+        return header, columns
+
+    # --- outputs ----------------------------------------------------------------
+    def output_dir(self, port):
+        if port not in self.outputs:
+            raise BadInput("outputs.%s: the operator declares no output port '%s'" % (port, port))
+        path = self.outputs[port]["dir"]
+        os.makedirs(path, exist_ok=True)
+        return path
+
+    def output_path(self, port, filename, meta=None):
+        """Path for `filename` in output `port`'s folder, recorded as that port's artifact."""
+        if os.path.basename(filename) != filename or filename in ("", ".", ".."):
+            raise BadInput("outputs.%s: '%s' must be a plain file name" % (port, filename))
+        path = os.path.join(self.output_dir(port), filename)
+        self._written[port] = {"file": filename, "meta": dict(meta or {})}
+        return path
+
+    def write_table(self, port, rows, columns=None, filename="table.csv", meta=None):
+        """Writes a list of dicts (or of lists, with `columns`) as the CSV table of `port`."""
+        if columns is None:
+            columns = list(rows[0].keys()) if rows else []
+        path = self.output_path(port, filename, meta)
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(columns)
+            for row in rows:
+                values = [row.get(c) for c in columns] if isinstance(row, dict) else list(row)
+                writer.writerow(["" if v is None or (isinstance(v, float) and math.isnan(v))
+                                 else (repr(v) if isinstance(v, float) else v) for v in values])
+        return path
+
+    def write_json(self, port, document, filename="report.json", meta=None):
+        path = self.output_path(port, filename, meta)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(document, f, indent=2, sort_keys=True)
+        return path
+
+    # --- progress, metrics, registration -----------------------------------------
+    def progress(self, fraction, message=""):
+        fraction = min(max(float(fraction), 0.0), 1.0)
+        print("progress %.4f %s" % (fraction, message), flush=True)
+
+    def log_metric(self, name, value):
+        self._metrics[name] = value
+
+    def register_model(self, name, model_port="model", format=None, metrics=None):
+        """Asks the engine to add the model on `model_port` to the model library."""
+        self._register = {"name": name, "model_port": model_port,
+                          "metrics": metrics or self._metrics}
+        if format:
+            self._register["format"] = format
+
+    def finish(self):
+        """Writes outputs.json. Called by @main; call it yourself without @main."""
+        document = {"outputs": self._written, "metrics": self._metrics}
+        if self._register is not None:
+            document["register"] = self._register
+        tmp = os.path.join(self.dir, "outputs.json.tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(document, f, indent=2)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, os.path.join(self.dir, "outputs.json"))
+
+
+def _limit_torch_memory():
+    """A GPU slice's memory limit, told to torch so it fails fast instead of stealing."""
+    mib = os.environ.get("TANDEM_GPU_MEMORY_MIB")
+    if not mib:
+        return
+    try:
+        import torch  # only for slices: torch is slow to import
+        if torch.cuda.is_available():
+            total = torch.cuda.get_device_properties(0).total_memory / (1024 * 1024)
+            torch.cuda.set_per_process_memory_fraction(min(1.0, float(mib) / total), 0)
+    except Exception as e:  # the operator may not use torch at all
+        print("tandem_op: could not limit torch memory: %s" % e, file=sys.stderr)
+
+
+def task():
+    """The task of this process: TASK_DIR from argv[1] or $TANDEM_TASK_DIR."""
+    task_dir = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("TANDEM_TASK_DIR", ".")
+    return Task(task_dir)
+
+
+def main(fn):
+    """Runs fn(task) now (as a decorator on the operator's function) and exits."""
+    try:
+        t = task()
+        fn(t)
+        t.finish()
+    except BadInput as e:
+        print(str(e), file=sys.stderr)
+        sys.exit(2)
+    except Exception as e:  # report it as the task's error, with the trace for debugging
+        traceback.print_exc()
+        print("%s: %s" % (type(e).__name__, e), file=sys.stderr)
+        sys.exit(1)
+    sys.exit(0)
+    return fn
+
+
+# --- helpers for training operators (need numpy) ------------------------------------
+
+def feature_matrix(task, port, label=None):
+    """The table on `port` as (X, y, features, label, classes, kind) for a learner.
+
+    The label is `label`, else the table's declared label (its schema meta). Every other
+    column is a feature and must be numeric (one-hot encode text columns first). kind is
+    "classification" (y = class indices into `classes`) or "regression" (y = floats).
+    """
+    import numpy as np
+    header, columns = task.read_columns(port)
+    meta = task.input_meta(port)
+    schema = meta.get("schema", meta)  # built-in table ports put the schema at the top
+    label = label or schema.get("label")
+    if not label or label not in header:
+        raise BadInput("params.label: give the label column (columns: %s)" % ", ".join(header))
+    features = [c for c in header if c != label]
+    for name in features:
+        values = columns[header.index(name)]
+        bad = next((v for v in values if v is not None and not isinstance(v, float)), None)
+        if bad is not None:
+            raise BadInput("inputs.%s: column '%s' is text ('%s'); one-hot encode it first" % (port, name, bad))
+    X = np.array([[np.nan if v is None else v for v in columns[header.index(n)]] for n in features],
+                 dtype=np.float64).T.reshape(-1, len(features))
+    raw_y = columns[header.index(label)]
+    if any(v is None for v in raw_y):
+        raise BadInput("inputs.%s: label '%s' has missing values" % (port, label))
+    declared = schema.get("classes") or []
+    numeric = all(isinstance(v, float) for v in raw_y)
+    if numeric and not declared and len(set(raw_y)) > 20:
+        return X, np.array(raw_y, dtype=np.float64), features, label, [], "regression"
+    classes = list(declared) or sorted({_class_name(v) for v in raw_y})
+    index = {c: i for i, c in enumerate(classes)}
+    try:
+        y = np.array([index[_class_name(v)] for v in raw_y], dtype=np.int64)
+    except KeyError as e:
+        raise BadInput("inputs.%s: label value %s is not one of the classes %s" % (port, e, classes))
+    return X, y, features, label, classes, "classification"
+
+
+def _class_name(v):
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+
+def classification_metrics(y_true, proba, classes):
+    """accuracy, per-class precision/recall/F1, macro F1, log loss, and ROC AUC (binary)."""
+    import numpy as np
+    y_true = np.asarray(y_true)
+    pred = np.argmax(proba, axis=1)
+    metrics = {"accuracy": float(np.mean(pred == y_true)), "n": int(len(y_true))}
+    f1s = []
+    for k, name in enumerate(classes):
+        tp = float(np.sum((pred == k) & (y_true == k)))
+        precision = tp / max(1.0, float(np.sum(pred == k)))
+        recall = tp / max(1.0, float(np.sum(y_true == k)))
+        f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+        metrics["precision_%s" % name], metrics["recall_%s" % name] = precision, recall
+        f1s.append(f1)
+    metrics["f1_macro"] = float(np.mean(f1s))
+    eps = 1e-15
+    metrics["log_loss"] = float(-np.mean(np.log(np.clip(proba[np.arange(len(y_true)), y_true], eps, 1))))
+    if len(classes) == 2:
+        from sklearn.metrics import roc_auc_score
+        metrics["roc_auc"] = float(roc_auc_score(y_true, proba[:, 1]))
+    return metrics
+
+
+def regression_metrics(y_true, y_pred):
+    import numpy as np
+    err = np.asarray(y_pred) - np.asarray(y_true)
+    total = float(np.sum((y_true - np.mean(y_true)) ** 2))
+    return {"rmse": float(np.sqrt(np.mean(err ** 2))), "mae": float(np.mean(np.abs(err))),
+            "r2": 1 - float(np.sum(err ** 2)) / total if total > 0 else 0.0, "n": int(len(y_true))}
+
+
+_MODEL_TEMPLATE = '''"""A %(estimator)s trained by Tandem's %(operator)s operator, served by the python backend."""
+import base64
+import pickle
+
+import numpy as np
+
+_MODEL = pickle.loads(base64.b64decode(_PICKLE))
+CLASSES = %(classes)r
+FEATURES = %(features)r
+
+
+def predict(inputs):
+    x = np.asarray(next(iter(inputs.values())), dtype=np.float64).reshape(-1, len(FEATURES))
+    if CLASSES:
+        return {"probabilities": _MODEL.predict_proba(x).astype(np.float32)}
+    return {"predictions": _MODEL.predict(x).astype(np.float32)}
+'''
+
+
+def save_python_model(task, port, estimator, features, classes, kind, label, operator):
+    """Writes the fitted estimator as one model.py (the pickle embedded) for the python
+    serving backend, with the meta the model library and serving read (the same shape as
+    the built-in trainers': format, task, label, features, classes, signature, transforms)."""
+    import base64
+    import pickle
+    # The pickle first: the template's module code unpickles it on import.
+    source = ("_PICKLE = %r\n" % base64.b64encode(pickle.dumps(estimator)).decode()
+              + _MODEL_TEMPLATE % {"estimator": type(estimator).__name__, "operator": operator,
+                                   "classes": list(classes), "features": list(features)})
+    outputs = ([{"name": "probabilities", "datatype": "FP32", "shape": [-1, len(classes)]}]
+               if classes else [{"name": "predictions", "datatype": "FP32", "shape": [-1]}])
+    signature = {"inputs": [{"name": "input", "datatype": "FP32", "shape": [-1, len(features)]}],
+                 "outputs": outputs, "features": list(features), "classes": list(classes), "task": kind}
+    meta = {"format": "python", "task": kind, "label": label, "features": list(features),
+            "classes": list(classes), "signature": signature}
+    source_meta = task.input_meta("train")
+    if source_meta.get("transforms"):
+        meta["transforms"] = source_meta["transforms"]
+    if source_meta.get("dataset"):
+        meta["dataset"] = source_meta["dataset"]
+    path = task.output_path(port, "model.py", meta)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(source)
+    return path
+
+
+def report_metrics(task, model, X, y, label, classes, kind, port="metrics"):
+    """Scores a fitted sklearn-style model on the `test` input when wired (else on the
+    training rows X, y), writes the metrics JSON to `port` and logs the numbers."""
+    on = "test" if task.has_input("test") else "train"
+    Xe, ye = (X, y) if on == "train" else feature_matrix(task, "test", label)[:2]
+    if kind == "classification":
+        metrics = classification_metrics(ye, model.predict_proba(Xe), classes)
+    else:
+        metrics = regression_metrics(ye, model.predict(Xe))
+    metrics["evaluated_on"] = on
+    task.write_json(port, metrics, filename="metrics.json")
+    for name, value in metrics.items():
+        if isinstance(value, (int, float)):
+            task.log_metric(name, value)
+    return metrics

@@ -1,0 +1,170 @@
+#include "data/transform.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "data/transform_fit.h"
+
+namespace tandem::data {
+namespace {
+
+// x = 2,4,4,4,5,5,7,9: mean 5, population std 2.
+Table Training() {
+  Table t;
+  t.rows = 9;
+  t.columns = {Column::Numbers("x", {2, 4, 4, 4, 5, 5, 7, 9, NAN}),
+               Column::Strings("city", {"Paris", "Rome", "Paris", "Oslo", "Paris", "Rome", "", "Oslo", "Rome"},
+                               {0, 0, 0, 0, 0, 0, 1, 0, 0}),
+               Column::Numbers("y", {0, 1, 0, 1, 0, 1, 0, 1, 0})};
+  return t;
+}
+
+ImputeRule Rule(std::string column, std::string strategy, double number = 0, std::string text = "") {
+  return ImputeRule{std::move(column), std::move(strategy), number, std::move(text)};
+}
+
+std::vector<double> Numbers(const Table& t, const std::string& name) {
+  const Column* c = t.Find(name);
+  EXPECT_NE(c, nullptr) << name;
+  return c ? c->numbers : std::vector<double>{};
+}
+
+TEST(TransformFitTest, ImputeStrategies) {
+  Table t = Training();
+  auto mean = FitImpute(t, {Rule("x", "mean"), Rule("city", "mode")});
+  ASSERT_TRUE(mean.ok()) << mean.status().ToString();
+  EXPECT_EQ(*mean, Json::parse(R"({"kind":"impute","columns":{"x":5,"city":"Paris"}})"));
+  auto median = FitImpute(t, {Rule("x", "median")});
+  EXPECT_EQ((*median)["columns"]["x"], 4.5);
+  auto constant = FitImpute(t, {Rule("x", "constant", -1), Rule("city", "constant", 0, "unknown")});
+  EXPECT_EQ((*constant)["columns"], Json::parse(R"({"x":-1,"city":"unknown"})"));
+  EXPECT_EQ(FitImpute(t, {Rule("city", "mean")}).status().message(),
+            "column 'city' is text; mean needs numbers (use mode or constant)");
+}
+
+TEST(TransformChainTest, StandardizeMinMaxAndBucketizeGiveExactValues) {
+  Table t = Training();
+  TransformChain chain;
+  ASSERT_TRUE(chain.Append(*FitStandardize(t, {"x"})).ok());
+  auto z = chain.Apply(t);
+  ASSERT_TRUE(z.ok()) << z.status().ToString();
+  std::vector<double> zx = Numbers(*z, "x");
+  EXPECT_EQ(std::vector<double>(zx.begin(), zx.end() - 1),
+            (std::vector<double>{-1.5, -0.5, -0.5, -0.5, 0, 0, 1, 2}));
+  EXPECT_TRUE(std::isnan(zx.back()));  // missing stays missing
+
+  TransformChain scale;
+  ASSERT_TRUE(scale.Append(*FitMinMaxScale(t, {"x"})).ok());
+  EXPECT_EQ(Numbers(*scale.Apply(t), "x")[7], 1.0);
+  EXPECT_EQ(Numbers(*scale.Apply(t), "x")[1], 2.0 / 7);
+
+  // Quantiles of 2,4,4,4,5,5,7,9 at 1/4, 1/2, 3/4: 4, 4.5, 5.5.
+  auto buckets = FitBucketize(t, {"x"}, 4, "quantile");
+  EXPECT_EQ((*buckets)["columns"]["x"], Json::parse("[4,4.5,5.5]"));
+  TransformChain bucketize;
+  ASSERT_TRUE(bucketize.Append(*buckets).ok());
+  std::vector<double> b = Numbers(*bucketize.Apply(t), "x");
+  EXPECT_EQ(std::vector<double>(b.begin(), b.end() - 1), (std::vector<double>{0, 1, 1, 1, 2, 2, 3, 3}));
+  EXPECT_EQ((*FitBucketize(t, {"x"}, 2, "uniform"))["columns"]["x"], Json::parse("[5.5]"));
+}
+
+TEST(TransformChainTest, OneHotReplacesTheColumnInPlace) {
+  Table t = Training();
+  auto step = FitOneHot(t, {"city"}, 10);
+  ASSERT_TRUE(step.ok());
+  EXPECT_EQ((*step)["columns"]["city"], Json::parse(R"(["Oslo","Paris","Rome"])"));
+  TransformChain chain;
+  ASSERT_TRUE(chain.Append(*step).ok());
+  Table raw;
+  raw.rows = 3;
+  raw.columns = {Column::Numbers("x", {1, 2, 3}),
+                 Column::Strings("city", {"Rome", "Berlin", ""}, {0, 0, 1})};
+  auto out = chain.Apply(raw);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  std::vector<std::string> names;
+  for (const auto& c : out->columns) names.push_back(c.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"x", "city=Oslo", "city=Paris", "city=Rome"}));
+  EXPECT_EQ(Numbers(*out, "city=Rome"), (std::vector<double>{1, 0, 0}));   // unknown, missing: zeros
+  EXPECT_EQ(Numbers(*out, "city=Oslo"), (std::vector<double>{0, 0, 0}));
+  EXPECT_EQ(FitOneHot(t, {"city"}, 2).status().message(),
+            "column 'city' has 3 categories, more than the limit of 2");
+}
+
+// What the operators do: fit each step on the table the previous step produced, transform
+// it with that step alone; serving then replays the whole chain on raw rows.
+TEST(TransformChainTest, ReplayOnRawRowsGivesTheTrainingValuesExactly) {
+  Table table = Training();
+  TransformChain chain;
+  auto fit_and_apply = [&](Result<Json> step) {
+    ASSERT_TRUE(step.ok()) << step.status().ToString();
+    TransformChain one;
+    ASSERT_TRUE(one.Append(*step).ok());
+    auto next = one.Apply(table, {"y"});
+    ASSERT_TRUE(next.ok()) << next.status().ToString();
+    table = *next;
+    ASSERT_TRUE(chain.Append(*step).ok());
+  };
+  fit_and_apply(FitImpute(table, {Rule("x", "median"), Rule("city", "mode")}));
+  fit_and_apply(FitStandardize(table, {"x"}));
+  fit_and_apply(FitOneHot(table, {"city"}, 10));
+  fit_and_apply(SelectColumnsStep(table, {"city=Rome", "x", "city=Paris"}));
+  std::vector<std::string> names;
+  for (const auto& c : table.columns) names.push_back(c.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"city=Rome", "x", "city=Paris", "y"}));  // label kept
+
+  auto again = TransformChain::FromJson(Json::parse(chain.ToJson().dump()));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  Table raw = Training();
+  raw.columns.pop_back();  // a request has no label
+  auto replayed = again->Apply(raw);
+  ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
+  ASSERT_EQ(replayed->columns.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(replayed->columns[i].name, table.columns[i].name);
+    EXPECT_EQ(replayed->columns[i].numbers, table.columns[i].numbers) << table.columns[i].name;
+  }
+  EXPECT_EQ(again->InputColumns(), (std::vector<std::string>{"city", "x"}));
+  EXPECT_EQ(again->InputColumnsFor({"city=Rome", "x", "city=Paris", "z"}),
+            (std::vector<std::string>{"city", "x", "z"}));
+  EXPECT_EQ(again->OutputColumns({"x", "city", "y"}),
+            (std::vector<std::string>{"city=Rome", "x", "city=Paris"}));
+}
+
+TEST(TransformChainTest, NumbersSentAsTextAreNumbers) {
+  TransformChain chain;
+  ASSERT_TRUE(chain.Append(Json::parse(R"({"kind":"standardize","columns":{"x":{"mean":1,"std":2}}})")).ok());
+  Table raw;
+  raw.rows = 2;
+  raw.columns = {Column::Strings("x", {"5", ""}, {0, 1})};
+  auto out = chain.Apply(raw);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(out->columns[0].numbers[0], 2);
+  EXPECT_TRUE(std::isnan(out->columns[0].numbers[1]));
+  raw.columns[0].strings[0] = "five";
+  EXPECT_EQ(chain.Apply(raw).status().message(),
+            "transforms[0] (standardize): column 'x' is text ('five' in row 1), expected numbers");
+}
+
+TEST(TransformChainTest, ErrorsNameTheStepAndField) {
+  EXPECT_EQ(TransformChain::FromJson(Json::parse(R"([{"kind":"standardize","columns":{"a":{"mean":0,"std":1}}},
+      {"kind":"standardize","columns":{"age":{"mean":1,"std":0}}}])")).status().message(),
+            "transforms[1].columns.age.std: must be greater than 0");
+  EXPECT_EQ(TransformChain::FromJson(Json::parse(R"([{"kind":"pca","columns":{}}])")).status().message(),
+            "transforms[0].kind: unknown transform 'pca' (known: impute, standardize, min-max-scale, "
+            "one-hot, bucketize, select-columns)");
+  EXPECT_EQ(TransformChain::FromJson(Json::parse(R"([{"kind":"bucketize","columns":{"a":[2,1]}}])")).status().message(),
+            "transforms[0].columns.a: edges must be strictly ascending");
+  EXPECT_TRUE(TransformChain::FromJson(nullptr)->empty());
+
+  TransformChain chain;
+  ASSERT_TRUE(chain.Append(Json::parse(R"({"kind":"impute","columns":{"age":3}})")).ok());
+  Table raw;
+  raw.rows = 1;
+  raw.columns = {Column::Numbers("x", {1})};
+  EXPECT_EQ(chain.Apply(raw).status().message(),
+            "transforms[0] (impute): columns.age: no column named 'age' (columns: x)");
+}
+
+}  // namespace
+}  // namespace tandem::data

@@ -1,0 +1,171 @@
+// Plug-in operators end to end inside one process: scaffold, test through the real
+// runtimes (python3 and a shell script), pack, publish through the library into a real
+// SQLite store, deprecate, reload after a "restart".
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/clock.h"
+#include "core/fs.h"
+#include "exec/local_launcher.h"
+#include "operators/code_archive.h"
+#include "operators/operator_library.h"
+#include "operators/scaffold.h"
+#include "operators/test_runner.h"
+
+namespace tandem::operators {
+namespace {
+
+namespace fs = std::filesystem;
+
+class PluginTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = MakeTempDir(fs::temp_directory_path(), "plugin-");
+    ASSERT_TRUE(dir.ok());
+    root_ = *dir;
+    runtime_.python_lib_dir = (root_ / "lib").string();
+    ASSERT_TRUE(InstallPythonSupport(runtime_.python_lib_dir).ok());
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  std::vector<TestCaseResult> RunTests(const std::string& dir) {
+    auto m = LoadManifestDir(dir);
+    EXPECT_TRUE(m.ok()) << m.status().message();
+    if (!m.ok()) return {};
+    TestRunOptions options;
+    options.runtime = runtime_;
+    options.work_dir = (root_ / "work").string();
+    auto results = RunOperatorTests(*m, launcher_, options);
+    EXPECT_TRUE(results.ok());
+    return results.ok() ? *results : std::vector<TestCaseResult>{};
+  }
+
+  void OpenLibrary() {
+    library_.reset();
+    store_.reset();
+    fs::create_directories(root_ / "data");
+    auto s = store::OpenSqliteStore((root_ / "data" / "tandem.db").string(), clock_);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(*s);
+    artifacts_ = std::make_unique<store::ArtifactStore>(root_ / "data", *store_);
+    catalog_ = std::make_unique<Catalog>();
+    library_ = std::make_unique<OperatorLibrary>((root_ / "data").string(), runtime_, *store_,
+                                                 *artifacts_, *catalog_, launcher_);
+  }
+
+  fs::path root_;
+  RuntimeConfig runtime_;
+  exec::LocalLauncher launcher_;
+  FakeClock clock_{1'700'000'000'000};
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<store::ArtifactStore> artifacts_;
+  std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<OperatorLibrary> library_;
+};
+
+TEST_F(PluginTest, ScaffoldedOperatorsPassTheirOwnTests) {
+  for (std::string runtime : {"python", "exec"}) {
+    const std::string dir = (root_ / ("op-" + runtime)).string();
+    ASSERT_TRUE(ScaffoldOperator(dir, "my-" + runtime, runtime).ok());
+    auto results = RunTests(dir);
+    ASSERT_EQ(results.size(), 1u) << runtime;
+    EXPECT_TRUE(results[0].passed) << runtime << ": " << results[0].reason;
+  }
+  EXPECT_EQ(ScaffoldOperator((root_ / "op-python").string(), "again", "python").code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(ScaffoldOperator((root_ / "x").string(), "Bad Name", "python").code(),
+            StatusCode::kInvalidArgument);
+}
+
+TEST_F(PluginTest, AFailingTestSaysWhichCheckAndWhy) {
+  const std::string dir = (root_ / "op").string();
+  ASSERT_TRUE(ScaffoldOperator(dir, "strict", "python").ok());
+  auto yaml = ReadFile(fs::path(dir) / "operator.yaml");
+  ASSERT_TRUE(yaml.ok());
+  std::string text = *yaml;
+  text.replace(text.find("rows: 3"), 7, "rows: 4");
+  ASSERT_TRUE(WriteFileAtomic(fs::path(dir) / "operator.yaml", text).ok());
+  auto results = RunTests(dir);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_FALSE(results[0].passed);
+  EXPECT_EQ(results[0].reason, "outputs.table.rows: expected 4, got 3");
+  EXPECT_EQ(DescribeFailures(results),
+            "1 of 1 tests failed: keeps-three-rows: outputs.table.rows: expected 4, got 3");
+}
+
+TEST_F(PluginTest, ACrashIsReportedWithItsStderr) {
+  const std::string dir = (root_ / "op").string();
+  ASSERT_TRUE(ScaffoldOperator(dir, "crashy", "python").ok());
+  ASSERT_TRUE(WriteFileAtomic(fs::path(dir) / "main.py",
+                              "import tandem_op\n\n@tandem_op.main\ndef run(task):\n"
+                              "    raise tandem_op.BadInput('params.column: no good')\n").ok());
+  auto results = RunTests(dir);
+  ASSERT_EQ(results.size(), 1u);
+  EXPECT_EQ(results[0].reason, "exit_code: expected 0, got exit code 2 (stderr: params.column: no good)");
+}
+
+TEST_F(PluginTest, ArchivesAreDeterministicAndUnpackFaithfully) {
+  const std::string dir = (root_ / "op").string();
+  ASSERT_TRUE(ScaffoldOperator(dir, "packed", "exec").ok());
+  auto a = PackDirectory(dir);
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  fs::last_write_time(fs::path(dir) / "main.sh", fs::file_time_type::clock::now() - std::chrono::hours(5));
+  auto b = PackDirectory(dir);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(*a, *b);  // timestamps do not change the digest
+  ASSERT_TRUE(UnpackArchive(*a, (root_ / "copy").string()).ok());
+  EXPECT_EQ(*ReadFile(root_ / "copy" / "main.sh"), *ReadFile(fs::path(dir) / "main.sh"));
+  EXPECT_NE(fs::status(root_ / "copy" / "main.sh").permissions() & fs::perms::owner_exec, fs::perms::none);
+  EXPECT_FALSE(UnpackArchive("not a tar", (root_ / "bad").string()).ok());
+}
+
+TEST_F(PluginTest, PublishGatesOnTestsAndMakesVersionsImmutable) {
+  OpenLibrary();
+  const std::string dir = (root_ / "op").string();
+  ASSERT_TRUE(ScaffoldOperator(dir, "keep-big", "python").ok());
+
+  // A failing test: publish refused, naming the test and the check; a draft is kept.
+  auto yaml = *ReadFile(fs::path(dir) / "operator.yaml");
+  std::string broken = yaml;
+  broken.replace(broken.find("rows: 3"), 7, "rows: 9");
+  ASSERT_TRUE(WriteFileAtomic(fs::path(dir) / "operator.yaml", broken).ok());
+  auto refused = library_->Publish(*PackDirectory(dir), /*draft=*/false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(),
+            "publish refused: 1 of 1 tests failed: keeps-three-rows: outputs.table.rows: expected 9, got 3");
+  EXPECT_FALSE(catalog_->Find("keep-big").ok());
+  auto draft = library_->Publish(*PackDirectory(dir), /*draft=*/true);
+  ASSERT_TRUE(draft.ok()) << draft.status().message();
+  EXPECT_EQ(draft->def.state, "draft");
+
+  // Fixed: published, runnable from its installed code folder, immutable.
+  ASSERT_TRUE(WriteFileAtomic(fs::path(dir) / "operator.yaml", yaml).ok());
+  auto published = library_->Publish(*PackDirectory(dir), false);
+  ASSERT_TRUE(published.ok()) << published.status().message();
+  EXPECT_EQ(published->def.state, "published");
+  EXPECT_EQ(published->tests.size(), 1u);
+  EXPECT_TRUE(fs::exists(fs::path(published->def.code_dir) / "main.py"));
+  EXPECT_EQ(catalog_->Find("keep-big")->digest, published->def.digest);
+  auto again = library_->Publish(*PackDirectory(dir), false);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->unchanged);
+  ASSERT_TRUE(WriteFileAtomic(fs::path(dir) / "main.py", "# changed\n" + *ReadFile(fs::path(dir) / "main.py")).ok());
+  auto changed = library_->Publish(*PackDirectory(dir), false);
+  EXPECT_EQ(changed.status().code(), StatusCode::kAlreadyExists);
+
+  // Deprecation sticks, and a restarted server loads every version from the store.
+  ASSERT_TRUE(library_->Deprecate("keep-big", 1).ok());
+  EXPECT_EQ(library_->Deprecate("nope", 0).code(), StatusCode::kNotFound);
+  fs::remove_all(root_ / "data" / "operators");  // code is restored from the artifact
+  OpenLibrary();
+  ASSERT_TRUE(library_->LoadAll().ok());
+  auto loaded = catalog_->Find("keep-big@1");
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->state, "deprecated");
+  EXPECT_EQ(loaded->digest, published->def.digest);
+  EXPECT_TRUE(fs::exists(fs::path(loaded->code_dir) / "main.py"));
+}
+
+}  // namespace
+}  // namespace tandem::operators

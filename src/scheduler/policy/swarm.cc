@@ -1,0 +1,185 @@
+#include "scheduler/policy/swarm.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "scheduler/policy/fgd.h"
+#include "scheduler/policy/policies.h"
+
+namespace tandem::scheduler {
+
+double SwarmHeuristic(const ClusterState& c, int n, const Demand& d, double frag_increase, double balance) {
+  const NodeState& s = c.node(n);
+  const double cpu_free = c.spec(n).cpu_milli > 0
+                              ? static_cast<double>(s.cpu_left - d.cpu_milli) / static_cast<double>(c.spec(n).cpu_milli)
+                              : 0;
+  const double gpu_free = s.gpu_count > 0 ? static_cast<double>(s.gpu_milli_left() - d.total_gpu_milli()) /
+                                                (double{kMilliPerGpu} * s.gpu_count)
+                                          : 0;
+  return frag_increase + balance * std::abs(cpu_free - gpu_free) * kMilliPerGpu;
+}
+
+namespace {
+
+constexpr double kUnplacedCostPerMilli = 10;
+
+struct Option {
+  Placement placement;
+  double heuristic;
+};
+
+class Swarm : public PlacementPolicy {
+ public:
+  Swarm(const FragmentationModel* frag, uint64_t seed, SwarmOptions options)
+      : frag_(frag), rng_(seed), options_(options) {}
+  const char* name() const override { return "swarm"; }
+
+  std::optional<Placement> Place(const ClusterState& c, const Request& r) override {
+    return PlaceBatch(c, {r})[0];
+  }
+
+  std::vector<std::optional<Placement>> PlaceBatch(const ClusterState& c,
+                                                   const std::vector<Request>& queue) override {
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<Demand> demands;
+    std::vector<std::vector<int>> ranked;  // candidate nodes per pod, from the initial state
+    for (const Request& r : queue) {
+      demands.push_back(c.Resolve(r));
+      ranked.push_back(RankNodes(c, demands.back()));
+    }
+    std::vector<size_t> arrival(queue.size()), big_first;
+    for (size_t i = 0; i < queue.size(); ++i) arrival[i] = i;
+    big_first = arrival;
+    std::stable_partition(big_first.begin(), big_first.end(), [&](size_t i) { return demands[i].gpu_count >= 2; });
+    std::map<std::pair<size_t, int>, double> pheromone;  // (pod, node) -> trail
+    std::vector<std::optional<Placement>> best;
+    double best_cost = 0;
+    for (int round = 0; round < std::max(1, options_.iterations); ++round) {
+      std::vector<std::optional<Placement>> round_best;
+      double round_cost = 0;
+      for (int ant = 0; ant < std::max(1, options_.ants); ++ant) {
+        const bool greedy = round == 0 && ant == 0;
+        double cost = 0;
+        // Odd ants place the multi-GPU pods of the queue first: big tasks need whole
+        // free nodes, which the small ones ahead of them may be about to break up.
+        std::vector<std::optional<Placement>> walk =
+            Walk(c, demands, ranked, pheromone, greedy, ant % 2 == 1 ? big_first : arrival, cost);
+        if (round_best.empty() || cost < round_cost) {
+          round_best = std::move(walk);
+          round_cost = cost;
+        }
+        if (OverBudget(start)) break;
+      }
+      if (best.empty() || round_cost < best_cost) {
+        best = round_best;
+        best_cost = round_cost;
+      }
+      for (auto& [key, trail] : pheromone) trail *= 1 - options_.evaporation;
+      for (size_t i = 0; i < best.size(); ++i) {
+        if (best[i]) pheromone[{i, best[i]->node}] += 1;
+      }
+      if (queue.size() == 1 || OverBudget(start)) break;  // one pod: the heuristic decides
+    }
+    return best;
+  }
+
+ private:
+  bool OverBudget(std::chrono::steady_clock::time_point start) const {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() >
+           options_.budget_ms;
+  }
+
+  Option Evaluate(const ClusterState& c, int n, const Demand& d) const {
+    FgdChoice choice = BestFgdChoice(*frag_, c, n, d, /*quantized=*/false);
+    return {Placement{n, choice.gpus},
+            SwarmHeuristic(c, n, d, choice.frag_increase, options_.balance)};
+  }
+
+  std::vector<int> RankNodes(const ClusterState& c, const Demand& d) const {
+    std::vector<Option> all;
+    for (int n = 0; n < c.node_count(); ++n) {
+      if (CanHost(c, n, d)) all.push_back(Evaluate(c, n, d));
+    }
+    const size_t keep = std::min(all.size(), static_cast<size_t>(std::max(1, options_.candidates)));
+    std::partial_sort(all.begin(), all.begin() + keep, all.end(),
+                      [](const Option& a, const Option& b) { return a.heuristic < b.heuristic; });
+    std::vector<int> nodes;
+    for (size_t i = 0; i < keep; ++i) nodes.push_back(all[i].placement.node);
+    return nodes;
+  }
+
+  // One ant's placements of the whole queue on a scratch copy of the cluster.
+  std::vector<std::optional<Placement>> Walk(const ClusterState& c, const std::vector<Demand>& demands,
+                                             const std::vector<std::vector<int>>& ranked,
+                                             const std::map<std::pair<size_t, int>, double>& pheromone,
+                                             bool greedy, const std::vector<size_t>& order, double& cost) {
+    ClusterState scratch = c;
+    std::vector<int> touched;
+    std::vector<std::optional<Placement>> out(demands.size());
+    cost = 0;
+    for (size_t i : order) {
+      const Demand& d = demands[i];
+      std::vector<Option> options;
+      auto consider = [&](int n) {
+        for (const Option& o : options) {
+          if (o.placement.node == n) return;
+        }
+        if (CanHost(scratch, n, d)) options.push_back(Evaluate(scratch, n, d));
+      };
+      for (int n : ranked[i]) consider(n);
+      for (int n : touched) consider(n);
+      if (options.empty() && !ranked[i].empty()) {  // earlier pods took its nodes: look again
+        for (int n : RankNodes(scratch, d)) consider(n);
+      }
+      if (options.empty()) {
+        cost += kUnplacedCostPerMilli * static_cast<double>(d.total_gpu_milli());
+        continue;
+      }
+      const Option& chosen = greedy ? Best(options) : Draw(options, pheromone, i);
+      scratch.Apply(d, chosen.placement);
+      touched.push_back(chosen.placement.node);
+      cost += chosen.heuristic;
+      out[i] = chosen.placement;
+    }
+    return out;
+  }
+
+  static const Option& Best(const std::vector<Option>& options) {
+    return *std::min_element(options.begin(), options.end(),
+                             [](const Option& a, const Option& b) { return a.heuristic < b.heuristic; });
+  }
+
+  const Option& Draw(const std::vector<Option>& options,
+                     const std::map<std::pair<size_t, int>, double>& pheromone, size_t pod) {
+    const double best = Best(options).heuristic;
+    std::vector<double> weights;
+    double total = 0;
+    for (const Option& o : options) {
+      auto it = pheromone.find({pod, o.placement.node});
+      const double trail = 1 + (it == pheromone.end() ? 0 : it->second);
+      const double w = trail * std::exp(-(o.heuristic - best) / std::max(1e-9, options_.temperature));
+      weights.push_back(w);
+      total += w;
+    }
+    double pick = rng_.Unit() * total;
+    for (size_t j = 0; j < options.size(); ++j) {
+      pick -= weights[j];
+      if (pick <= 0) return options[j];
+    }
+    return options.back();
+  }
+
+  const FragmentationModel* frag_;
+  Rng rng_;
+  SwarmOptions options_;
+};
+
+}  // namespace
+
+std::unique_ptr<PlacementPolicy> NewSwarm(const PolicyContext& ctx) {
+  return std::make_unique<Swarm>(ctx.fragmentation, ctx.seed, ctx.swarm);
+}
+
+}  // namespace tandem::scheduler

@@ -1,0 +1,31 @@
+#pragma once
+// swarm: Tandem's own policy, an ant-colony search over the placements of the pending
+// queue (one scheduling cycle's arrivals).
+//
+// Why it can beat FGD: FGD is greedy in one dimension. On the openb trace the GPU
+// fragments it leaves at saturation are largely GPUs stranded on nodes whose CPU ran
+// out (tasks ask 11-19 cores per GPU on nodes with 8-12 per GPU), which the
+// fragmentation measure sees only once a node crosses a task's threshold. The heuristic
+// here is FGD's fragmentation increase plus `balance` x the gap between the node's free
+// CPU share and free GPU share after the placement (x1000, GPU-thousandth units), so
+// nodes drain CPU and GPU together.
+//
+// The colony: for each pod of the queue the best `candidates` nodes by that heuristic
+// (ranked on the state at the start of the cycle, re-scored on each ant's evolving
+// state, plus the nodes the ant already touched). Ant 0 takes the best candidate every
+// time (the greedy solution, so the search never returns worse than the heuristic);
+// the others draw candidates with probability ~ pheromone x exp(-(h - h_best) / T);
+// odd ants place the queue's multi-GPU tasks first (big tasks need whole free nodes).
+// A solution costs the sum of heuristic increases plus the GPU thousandths of the pods
+// it leaves unplaced (queueing) x 10. The best solution of each round lays pheromone.
+// Environments, models and health are honoured because candidates come from
+// ClusterState::FittingGpus. Stops after `iterations` rounds or `budget_ms`.
+#include "scheduler/cluster.h"
+
+namespace tandem::scheduler {
+
+// The swarm heuristic of placing `d` on node `n` (lower is better).
+// `frag_increase` is FGD's for that placement.
+double SwarmHeuristic(const ClusterState& c, int n, const Demand& d, double frag_increase, double balance);
+
+}  // namespace tandem::scheduler

@@ -1,0 +1,153 @@
+#include <gtest/gtest.h>
+
+#include "scheduler/fragmentation.h"
+#include "scheduler/policy.h"
+#include "scheduler/test_util.h"
+#include "scheduler/workload.h"
+
+namespace tandem::scheduler {
+namespace {
+
+using testing::Gpus;
+using testing::Node;
+using testing::Occupy;
+using testing::Slice;
+
+std::unique_ptr<PlacementPolicy> Make(const std::string& name, const FragmentationModel* frag = nullptr) {
+  PolicyContext ctx;
+  ctx.fragmentation = frag;
+  ctx.seed = 7;
+  auto p = MakePolicy(name, ctx);
+  EXPECT_TRUE(p.ok()) << p.status().ToString();
+  return std::move(p).value();
+}
+
+TEST(PolicyTest, UnknownNamesAndMissingModelsAreErrors) {
+  EXPECT_FALSE(MakePolicy("tetris", {}).ok());
+  EXPECT_FALSE(MakePolicy("fgd", {}).ok());  // needs the fragmentation model
+  EXPECT_EQ(PolicyNames().size(), 8u);
+}
+
+TEST(PolicyTest, FirstFitTakesTheFirstNodeAndLowestGpus) {
+  ClusterState c({Node("a", 4, 2), Node("b", 64, 8)});
+  Occupy(c, Gpus(1), 0, 0b01);
+  EXPECT_EQ(Make("first-fit")->Place(c, Gpus(1)), (Placement{0, 0b10}));
+  EXPECT_EQ(Make("first-fit")->Place(c, Gpus(2)), (Placement{1, 0b11}));
+  EXPECT_EQ(Make("first-fit")->Place(c, Gpus(9)), std::nullopt);
+}
+
+TEST(PolicyTest, BestFitTakesTheNodeWithLeastLeftOver) {
+  // a: 32 cores, 4 GPUs with one taken; b: same, all free. A 1-GPU, 4-core task leaves
+  // a with 28 cores + 2 GPUs (score 76) and b with 28 cores + 3 GPUs (score 70).
+  ClusterState c({Node("a", 32, 4), Node("b", 32, 4)});
+  Occupy(c, Gpus(1, 0), 0, 0b0001);
+  EXPECT_EQ(Make("best-fit")->Place(c, Gpus(1, 4)), (Placement{0, 0b0010}));
+}
+
+TEST(PolicyTest, BestFitSharesTheGpuWithLeastLeftThatFits) {
+  ClusterState c({Node("a", 32, 3)});
+  Occupy(c, Slice(400), 0, 0b001);  // gpu0: 600 left
+  Occupy(c, Slice(800), 0, 0b100);  // gpu2: 200 left
+  EXPECT_EQ(Make("best-fit")->Place(c, Slice(500)), (Placement{0, 0b001}));
+}
+
+TEST(PolicyTest, DotProductPrefersTheNodeWithLessFreeAlongTheAsk) {
+  ClusterState c({Node("big", 96, 8), Node("small", 16, 2)});
+  EXPECT_EQ(Make("dot-product")->Place(c, Gpus(1, 8)), (Placement{1, 0b01}));
+}
+
+TEST(PolicyTest, GpuPackingSharesUsedGpusBeforeOpeningFreeOnes) {
+  ClusterState c({Node("free", 32, 4), Node("used", 32, 4)});
+  Occupy(c, Slice(500), 1, 0b0100);
+  EXPECT_EQ(Make("gpu-packing")->Place(c, Slice(300)), (Placement{1, 0b0100}));
+  // A whole GPU: a used node's free GPU (score 49) beats a free node (score 29).
+  EXPECT_EQ(Make("gpu-packing")->Place(c, Gpus(1)), (Placement{1, 0b0001}));
+}
+
+TEST(PolicyTest, GpuClusteringKeepsKindsTogether) {
+  ClusterState c({Node("a", 64, 8), Node("sharing", 64, 8), Node("two", 64, 8)});
+  Occupy(c, Slice(500), 1, 0b1);
+  Occupy(c, Gpus(2), 2, 0b11);
+  EXPECT_EQ(Make("gpu-clustering")->Place(c, Slice(200))->node, 1);
+  EXPECT_EQ(Make("gpu-clustering")->Place(c, Gpus(2))->node, 2);
+  EXPECT_EQ(Make("gpu-clustering")->Place(c, Gpus(4))->node, 0);  // an idle node before a mixed one
+}
+
+TEST(PolicyTest, RandomFitIsSeededAndValid) {
+  ClusterState c({Node("a", 8, 2), Node("b", 8, 2), Node("c", 8, 2)});
+  auto first = Make("random-fit")->Place(c, Slice(300));
+  auto again = Make("random-fit")->Place(c, Slice(300));
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first, again);
+  EXPECT_TRUE(c.Fits(first->node, c.Resolve(Slice(300)), first->gpus));
+}
+
+// A workload of whole-GPU tasks and half-GPU slices, half each.
+Workload HalfAndWhole() {
+  return {{TaskShape{1000, 1000, 1, ""}, 0.5}, {TaskShape{1000, 500, 1, ""}, 0.5}};
+}
+
+TEST(FragmentationTest, CountsWhatEachShapeCannotUse) {
+  ClusterState c({Node("a", 8, 2)});
+  Occupy(c, Slice(500), 0, 0b01);  // left: 500, 1000
+  FragmentationModel frag(c, HalfAndWhole());
+  // The whole-GPU shape cannot use the 500 left on gpu0; the slice can use both.
+  EXPECT_DOUBLE_EQ(frag.NodeFragmentation(c.node(0)), 250.0);
+  EXPECT_DOUBLE_EQ(frag.FragmentedShare(c), 250.0 / 1500.0);
+  // A CPU-only shape leaves every free GPU idle; a shape the CPU cannot host, too.
+  FragmentationModel cpu_only(c, {{TaskShape{1000, 0, 0, ""}, 1.0}});
+  EXPECT_DOUBLE_EQ(cpu_only.NodeFragmentation(c.node(0)), 1500.0);
+  FragmentationModel hungry(c, {{TaskShape{64000, 500, 1, ""}, 1.0}});
+  EXPECT_DOUBLE_EQ(hungry.NodeFragmentation(c.node(0)), 1500.0);
+  EXPECT_DOUBLE_EQ(frag.CachedNodeFragmentation(c.node(0)), 250.0);
+}
+
+TEST(FragmentationTest, TypicalWorkloadCountsShapes) {
+  std::vector<Request> pods = {Gpus(1), Gpus(1), Gpus(1), Slice(500)};
+  Workload w = TypicalWorkload(pods);
+  ASSERT_EQ(w.size(), 2u);
+  EXPECT_EQ(w[0].shape.gpu_milli, 1000);
+  EXPECT_DOUBLE_EQ(w[0].frequency, 0.75);
+  EXPECT_EQ(TypicalWorkload(pods, 0.7).size(), 1u);  // the top shape covers 75%
+}
+
+TEST(PolicyTest, FgdFillsTheHalfUsedGpu) {
+  // a: gpu0 has 500 left. Putting the slice there leaves a whole GPU free (fragment 0);
+  // anywhere else two half GPUs or a new half GPU remain (fragment +500).
+  ClusterState c({Node("b", 8, 2), Node("a", 8, 2)});
+  Occupy(c, Slice(500), 1, 0b01);
+  FragmentationModel frag(c, HalfAndWhole());
+  EXPECT_EQ(Make("fgd", &frag)->Place(c, Slice(500)), (Placement{1, 0b01}));
+  EXPECT_EQ(Make("swarm", &frag)->Place(c, Slice(500)), (Placement{1, 0b01}));
+}
+
+TEST(PolicyTest, SwarmPlacesAWholeQueue) {
+  ClusterState c({Node("a", 8, 2), Node("b", 8, 2)});
+  FragmentationModel frag(c, HalfAndWhole());
+  auto swarm = Make("swarm", &frag);
+  std::vector<Request> queue = {Slice(500), Slice(500), Gpus(2), Gpus(2)};
+  auto placed = swarm->PlaceBatch(c, queue);
+  ASSERT_EQ(placed.size(), 4u);
+  // Greedily, the slices would share a GPU on one node and leave room for one 2-GPU task
+  // (3 GPUs used); the colony finds that both 2-GPU tasks first use all 4.
+  ASSERT_TRUE(placed[2] && placed[3]);
+  EXPECT_NE(placed[2]->node, placed[3]->node);
+  EXPECT_FALSE(placed[0].has_value());
+  EXPECT_FALSE(placed[1].has_value());
+}
+
+TEST(PolicyTest, EveryPolicyHonoursModelsAndHealth) {
+  ClusterState c({Node("t4", 16, 2, "T4"), Node("a10", 16, 2, "A10")});
+  c.SetGpuHealth(1, 0, false);
+  FragmentationModel frag(c, HalfAndWhole());
+  Request r = Slice(300);
+  r.models = {"A10"};
+  for (const std::string& name : PolicyNames()) {
+    auto p = Make(name, &frag)->Place(c, r);
+    ASSERT_TRUE(p.has_value()) << name;
+    EXPECT_EQ(*p, (Placement{1, 0b10})) << name;
+  }
+}
+
+}  // namespace
+}  // namespace tandem::scheduler

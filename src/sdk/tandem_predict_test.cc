@@ -1,0 +1,116 @@
+// The C API against the model it wraps: same numbers as ml::XgbModel on the same
+// (transformed) rows, and errors that say what is wrong.
+#include "sdk/tandem_predict.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "core/fs.h"
+#include "core/json.h"
+#include "ml/xgboost_model.h"
+
+namespace tandem {
+namespace {
+
+class TandemPredictTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto dir = MakeTempDir(std::filesystem::temp_directory_path(), "tandem-sdk-test-");
+    ASSERT_TRUE(dir.ok());
+    dir_ = *dir;
+    // y = 1 when a + 2b > 10, over a small grid.
+    for (int a = 0; a < 20; ++a) {
+      for (int b = 0; b < 10; ++b) {
+        x_.values.push_back(static_cast<float>(a));
+        x_.values.push_back(static_cast<float>(b));
+        y_.push_back(a + 2 * b > 10 ? 1.0f : 0.0f);
+      }
+    }
+    x_.rows = y_.size();
+    x_.cols = 2;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // Trains on the standardized grid and writes model.json + meta.json.
+  ml::XgbModel Write(bool with_transforms) {
+    ml::DenseMatrix shaped = x_;
+    if (with_transforms) {
+      for (size_t r = 0; r < shaped.rows; ++r) {
+        shaped.values[r * 2] = static_cast<float>((x_.values[r * 2] - 9.5) / 5.0);
+      }
+    }
+    auto model = ml::XgbModel::Train(
+        shaped, y_, {{"objective", "binary:logistic"}, {"seed", "1"}, {"nthread", "1"}}, 10);
+    EXPECT_TRUE(model.ok());
+    EXPECT_TRUE(model->Save((dir_ / "model.json").string()).ok());
+    Json meta = {{"format", "xgboost"}, {"task", "classification"}, {"objective", "binary:logistic"},
+                 {"features", {"a", "b"}}, {"classes", {"no", "yes"}}};
+    if (with_transforms) {
+      meta["transforms"] = Json::parse(
+          R"([{"kind": "standardize", "columns": {"a": {"mean": 9.5, "std": 5.0}}}])");
+    }
+    EXPECT_TRUE(WriteFileAtomic(dir_ / "meta.json", meta.dump()).ok());
+    return std::move(model).value();
+  }
+
+  std::filesystem::path dir_;
+  ml::DenseMatrix x_;
+  std::vector<float> y_;
+};
+
+TEST_F(TandemPredictTest, PredictsWhatTheModelPredictsAfterTheTransforms) {
+  ml::XgbModel model = Write(true);
+  char err[256] = "";
+  tandem_model* m = tandem_model_load(dir_.c_str(), err, sizeof err);
+  ASSERT_NE(m, nullptr) << err;
+  ASSERT_EQ(tandem_model_num_inputs(m), 2u);
+  EXPECT_STREQ(tandem_model_input_name(m, 0), "a");
+  EXPECT_EQ(tandem_model_input_is_text(m, 0), 0);
+  ASSERT_EQ(tandem_model_output_width(m), 2u);
+  EXPECT_STREQ(tandem_model_class_name(m, 1), "yes");
+
+  // Columns in another order, plus one the model does not read.
+  const char* names[] = {"b", "ignored", "a"};
+  const double rows[] = {4, 99, 3, 0, 99, 17};
+  float out[4];
+  ASSERT_EQ(tandem_predict(m, rows, 2, 3, names, out, 4, err, sizeof err), 0) << err;
+  ml::DenseMatrix shaped{{static_cast<float>((3 - 9.5) / 5.0), 4, static_cast<float>((17 - 9.5) / 5.0), 0}, 2, 2};
+  auto expected = model.Predict(shaped);
+  ASSERT_TRUE(expected.ok());
+  EXPECT_EQ(out[1], expected->values[0]);
+  EXPECT_EQ(out[0], 1.0f - expected->values[0]);
+  EXPECT_EQ(out[3], expected->values[1]);
+
+  const char* cells[] = {"4", "x", "3"};
+  float text_out[2];
+  ASSERT_EQ(tandem_predict_text(m, cells, 1, 3, names, text_out, 2, err, sizeof err), 0) << err;
+  EXPECT_EQ(text_out[1], out[1]);
+  tandem_model_free(m);
+}
+
+TEST_F(TandemPredictTest, ErrorsSayWhatIsWrong) {
+  Write(false);
+  char err[256] = "";
+  EXPECT_EQ(tandem_model_load("/nonexistent", err, sizeof err), nullptr);
+  EXPECT_NE(std::string(err).find("/nonexistent"), std::string::npos) << err;
+  tandem_model* m = tandem_model_load(dir_.c_str(), err, sizeof err);
+  ASSERT_NE(m, nullptr) << err;
+  const char* names[] = {"a"};
+  const double rows[] = {1};
+  float out[2];
+  EXPECT_EQ(tandem_predict(m, rows, 1, 1, names, out, 2, err, sizeof err), -1);
+  EXPECT_STREQ(err, "no column named 'b' in the rows (the model reads 2 columns)");
+  const char* both[] = {"a", "b"};
+  const char* cells[] = {"1", "seven"};
+  EXPECT_EQ(tandem_predict_text(m, cells, 1, 2, both, out, 2, err, sizeof err), -1);
+  EXPECT_STREQ(err, "row 1, column 'b': 'seven' is not a number");
+  const double two[] = {1, 2};
+  EXPECT_EQ(tandem_predict(m, two, 1, 2, nullptr, out, 1, err, sizeof err), -1);
+  EXPECT_STREQ(err, "out holds 1 floats; 2 are needed");
+  tandem_model_free(m);
+}
+
+}  // namespace
+}  // namespace tandem

@@ -1,0 +1,171 @@
+"""Plug-in operators through the real binary: scaffold, test, publish, run in a pipeline;
+a failing test blocks publishing; params that break a schema are refused before anything
+runs; the bundled sklearn operators are published and train; forms come from schemas."""
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import REPO, SKLEARN_DATA, Tandem, infer_body, sklearn_rows  # noqa: E402
+
+BINARY = os.environ.get("TANDEM_BIN", os.path.join(REPO, "build", "tandem"))
+
+
+class Operators(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Tandem(BINARY)
+        cls.server.start(timeout=120)  # the bundled operators' tests run on first start
+        cls.work = tempfile.mkdtemp(prefix="tandem-ops-")
+        cls.server.cli("dataset", "import", "iris", os.path.join(SKLEARN_DATA, "iris.csv"))
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        shutil.rmtree(cls.work, ignore_errors=True)
+
+    def pipeline(self, name, text):
+        path = os.path.join(self.work, name + ".yaml")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_scaffold_test_publish_and_run(self):
+        s = self.server
+        folder = os.path.join(self.work, "keep-big")
+        out = s.cli("operator", "init", "keep-big", "--runtime", "python", "--dir", folder).stdout
+        self.assertIn("created operator 'keep-big'", out)
+        self.assertIn("ok: keep-big@1", s.cli("operator", "validate", folder).stdout)
+        tested = s.cli("operator", "test", folder).stdout
+        self.assertIn("PASS  keeps-three-rows", tested)
+        self.assertIn("all 1 tests passed", tested)
+        published = s.cli("operator", "publish", folder).stdout
+        self.assertIn("keep-big@1 is published", published)
+        # Publishing the same files again changes nothing; changed files need a new version.
+        self.assertIn("unchanged", s.cli("operator", "publish", folder).stdout)
+        with open(os.path.join(folder, "main.py"), "a") as f:
+            f.write("# edited\n")
+        again = s.cli("operator", "publish", folder, check=False)
+        self.assertNotEqual(again.returncode, 0)
+        self.assertIn("immutable", again.stderr)
+
+        run = s.cli("run", "--wait", self.pipeline("keep", """
+name: keep-long-petals
+nodes:
+  load: {operator: dataset-load, params: {dataset: iris}}
+  keep: {operator: keep-big, inputs: {table: load.table}, params: {column: "petal length (cm)", min: 5}}
+"""))
+        self.assertIn("succeeded", run.stdout.splitlines()[-1])
+        run_id = run.stdout.splitlines()[0].strip()
+        status, body = s.api("GET", f"/api/v1/runs/{run_id}")
+        keep = [t for t in body["tasks"] if t["node"] == "keep"][0]
+        kept = sum(1 for features, _ in sklearn_rows("iris.csv", 150) if features[2] >= 5)
+        self.assertEqual(keep["outputs"]["_metrics"]["rows_dropped"], 150 - kept)
+
+    def test_a_failing_test_blocks_publishing_and_says_why(self):
+        s = self.server
+        folder = os.path.join(self.work, "wrong")
+        s.cli("operator", "init", "wrong", "--runtime", "exec", "--dir", folder)
+        manifest = os.path.join(folder, "operator.yaml")
+        with open(manifest) as f:
+            text = f.read()
+        with open(manifest, "w") as f:
+            f.write(text.replace("rows: 2,", "rows: 5,"))
+        refused = s.cli("operator", "publish", folder, check=False)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("publish refused: 1 of 1 tests failed: keeps-first-rows: "
+                      "outputs.table.rows: expected 5, got 2", refused.stderr)
+        status, body = s.api("GET", "/api/v1/operators/wrong")
+        self.assertEqual(status, 404)
+        # As a draft it is stored, and only runs with --allow-drafts.
+        self.assertIn("wrong@1 is draft", s.cli("operator", "publish", folder, "--draft").stdout)
+        spec = self.pipeline("draft", """
+name: try-draft
+nodes:
+  load: {operator: dataset-load, params: {dataset: iris}}
+  head: {operator: wrong, inputs: {table: load.table}, params: {rows: 4}}
+""")
+        blocked = s.cli("run", spec, check=False)
+        self.assertIn("nodes.head.operator: 'wrong' is a draft, not published", blocked.stderr)
+        self.assertIn("succeeded", s.cli("run", spec, "--wait", "--allow-drafts").stdout)
+
+    def test_bad_params_are_refused_before_anything_runs(self):
+        s = self.server
+        status, before = s.api("GET", "/api/v1/runs")
+        bad = s.cli("run", self.pipeline("bad", """
+name: bad-params
+nodes:
+  load: {operator: dataset-load, params: {dataset: iris}}
+  split: {operator: split, inputs: {table: load.table}, params: {test_fraction: 2, seeed: 1}}
+  train: {operator: xgboost-train, inputs: {train: split.train}, params: {max_depth: 0, eta: "fast"}}
+"""), check=False)
+        self.assertNotEqual(bad.returncode, 0)
+        for problem in ["nodes.split.params.test_fraction: must be < 1, got 2",
+                        "nodes.split.params.seeed: unknown field",
+                        "nodes.train.params.max_depth: must be >= 1, got 0",
+                        "nodes.train.params.eta: expected number, got \"fast\""]:
+            self.assertIn(problem, bad.stderr)
+        status, after = s.api("GET", "/api/v1/runs")
+        self.assertEqual(len(before["runs"]), len(after["runs"]))
+
+    def test_bundled_sklearn_operators_train_and_list_as_algorithms(self):
+        s = self.server
+        algorithms = s.cli("algorithm", "list").stdout
+        for name in ["xgboost-train", "sklearn-random-forest", "sklearn-svm"]:
+            self.assertIn(name, algorithms)
+        run = s.cli("run", "--wait", self.pipeline("forest", """
+name: iris-forest
+nodes:
+  load: {operator: dataset-load, params: {dataset: iris}}
+  split: {operator: split, inputs: {table: load.table}, params: {test_fraction: 0.3, seed: 7, stratify: true}}
+  forest: {operator: sklearn-random-forest, inputs: {train: split.train, test: split.test}, params: {n_estimators: 50, seed: 1}}
+  register: {operator: register-model, inputs: {model: forest.model, metrics: forest.metrics}, params: {name: iris-forest}}
+"""))
+        self.assertIn("succeeded", run.stdout.splitlines()[-1])
+        status, model = s.api("GET", "/api/v1/models/iris-forest")
+        self.assertEqual(status, 200)
+        version = model["versions"][-1]
+        self.assertEqual(version["format"], "python")
+        self.assertGreaterEqual(version["metrics"]["accuracy"], 0.9)
+
+    def test_wine_cleaned_and_scaled_model_serves_raw_rows(self):
+        s = self.server
+        s.cli("dataset", "import", "wine", os.path.join(SKLEARN_DATA, "wine_data.csv"))
+        run = s.cli("run", "--wait", os.path.join(REPO, "examples", "wine-clean-gbdt.yaml"))
+        self.assertIn("succeeded", run.stdout.splitlines()[-1])
+        status, model = s.api("GET", "/api/v1/models/wine")
+        self.assertGreaterEqual(model["versions"][-1]["metrics"]["accuracy"], 0.9)
+        self.assertIn("ready", s.cli("service", "deploy", "wine", "--name", "wine").stdout)
+        try:
+            # Raw, unscaled rows, as the CSV has them: the service replays the fitted chain.
+            rows = sklearn_rows("wine_data.csv", 178)
+            body = infer_body([features for features, _ in rows])
+            body["inputs"][0]["datatype"] = "FP64"
+            status, resp = s.api("POST", "/v2/models/wine/infer", body)
+            self.assertEqual(status, 200, resp)
+            probs = resp["outputs"][0]["data"]
+            k = len(probs) // len(rows)
+            predicted = [max(range(k), key=lambda c: probs[i * k + c]) for i in range(len(rows))]
+            correct = sum(1 for p, (_, label) in zip(predicted, rows) if p == int(label))
+            self.assertGreaterEqual(correct / len(rows), 0.95)
+        finally:
+            s.cli("service", "stop", "wine", check=False)
+
+    def test_operator_form_and_show_come_from_the_schema(self):
+        s = self.server
+        shown = s.cli("operator", "show", "split").stdout
+        self.assertIn("test_fraction", shown)
+        self.assertIn("exclusiveMaximum=1", shown)
+        # Answers in schema order (seed, stratify, test_fraction): a bad one is asked again.
+        form = s.cli("operator", "form", "split", input="3\nyes\n1.5\n0.2\n")
+        self.assertIn("test_fraction: must be < 1, got 1.5", form.stderr)
+        self.assertEqual(form.stdout, "seed: 3\nstratify: true\ntest_fraction: 0.2\n")
+        status, op = s.api("GET", "/api/v1/operators/sklearn-svm")
+        self.assertEqual(op["params"]["properties"]["kernel"]["default"], "rbf")
+        self.assertEqual(op["ui"]["label"]["ui:widget"], "column-picker")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
