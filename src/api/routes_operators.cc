@@ -60,6 +60,14 @@ void AddOperatorRoutes(http::Server& server, Platform& p) {
                                {"unchanged", outcome->unchanged}},
                               outcome->unchanged ? 200 : 201);
   });
+  // `operator validate` + `operator test` on the server: the same checks and test run as
+  // a publish, nothing stored. 200 with every test's result; 400 for a bad manifest.
+  server.Route("POST", "/api/v1/operators/check", [&p](const http::Request& req) {
+    if (req.body.empty()) return http::ErrorResponse(InvalidArgument("body: send the operator folder as a tar archive"));
+    auto outcome = p.operator_library->Check(req.body);
+    if (!outcome.ok()) return http::ErrorResponse(outcome.status());
+    return http::JsonResponse({{"operator", OperatorJson(outcome->def)}, {"tests", TestsJson(outcome->tests)}});
+  });
   // ?version=N deprecates one version; without it, every version.
   server.Route("POST", "/api/v1/operators/{name}/deprecate", [&p](const http::Request& req) {
     auto version = QueryInt(req, "version", 0);

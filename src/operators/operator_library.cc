@@ -122,6 +122,20 @@ Result<PublishOutcome> OperatorLibrary::Publish(const std::string& archive, bool
   return PublishOutcome{def, std::move(results), false};
 }
 
+Result<PublishOutcome> OperatorLibrary::Check(const std::string& archive) {
+  StagingDir staging{fs::path(data_dir_) / "operators" / ".staging" / NewId("check")};
+  RETURN_IF_ERROR(UnpackArchive(archive, (staging.path / "code").string()));
+  ASSIGN_OR_RETURN(OperatorManifest m, LoadManifestDir((staging.path / "code").string()));
+  TestRunOptions options;
+  options.runtime = runtime_;
+  options.work_dir = (staging.path / "tests").string();
+  ASSIGN_OR_RETURN(auto results, RunOperatorTests(m, launcher_, options));
+  m.def.state = DescribeFailures(results).empty() ? "tested" : "draft";
+  m.def.digest = Sha256Hex(archive);
+  m.def.code_dir.clear();  // the staging folder is gone when this returns
+  return PublishOutcome{m.def, std::move(results), false};
+}
+
 Status OperatorLibrary::Deprecate(const std::string& name, int version) {
   ASSIGN_OR_RETURN(auto rows, store_.ListOperators());
   bool found = false;

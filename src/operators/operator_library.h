@@ -43,6 +43,11 @@ class OperatorLibrary {
   // there are no tests; kAlreadyExists for changed bytes under a published version.
   Result<PublishOutcome> Publish(const std::string& archive, bool draft);
 
+  // `operator validate` and `operator test` on the server: checks the manifest and runs
+  // every test case of the archive, storing nothing. def.state is "tested" when every
+  // test passed, else "draft". kInvalidArgument naming every manifest problem.
+  Result<PublishOutcome> Check(const std::string& archive);
+
   // Marks a version deprecated (version 0 = every version). kNotFound names it;
   // kFailedPrecondition for a built-in.
   Status Deprecate(const std::string& name, int version);

@@ -135,6 +135,12 @@ TEST_F(PluginTest, PublishGatesOnTestsAndMakesVersionsImmutable) {
   EXPECT_EQ(refused.status().message(),
             "publish refused: 1 of 1 tests failed: keeps-three-rows: outputs.table.rows: expected 9, got 3");
   EXPECT_FALSE(catalog_->Find("keep-big").ok());
+  auto checked = library_->Check(*PackDirectory(dir));  // stores nothing
+  ASSERT_TRUE(checked.ok()) << checked.status().message();
+  EXPECT_EQ(checked->def.state, "draft");
+  ASSERT_EQ(checked->tests.size(), 1u);
+  EXPECT_EQ(checked->tests[0].reason, "outputs.table.rows: expected 9, got 3");
+  EXPECT_FALSE(catalog_->Find("keep-big").ok());
   auto draft = library_->Publish(*PackDirectory(dir), /*draft=*/true);
   ASSERT_TRUE(draft.ok()) << draft.status().message();
   EXPECT_EQ(draft->def.state, "draft");

@@ -3,6 +3,7 @@ a failing test blocks publishing; params that break a schema are refused before 
 runs; the bundled sklearn operators are published and train; forms come from schemas."""
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -73,6 +74,12 @@ nodes:
             text = f.read()
         with open(manifest, "w") as f:
             f.write(text.replace("rows: 2,", "rows: 5,"))
+        with tempfile.TemporaryFile() as tar:  # the REST form of `operator test`: nothing stored
+            subprocess.run(["tar", "-C", folder, "-cf", "-", "."], stdout=tar, check=True)
+            tar.seek(0)
+            status, checked = s.api("POST", "/api/v1/operators/check", tar.read(), "application/x-tar")
+        self.assertEqual(status, 200, checked)
+        self.assertEqual(checked["tests"][0]["reason"], "outputs.table.rows: expected 5, got 2")
         refused = s.cli("operator", "publish", folder, check=False)
         self.assertNotEqual(refused.returncode, 0)
         self.assertIn("publish refused: 1 of 1 tests failed: keeps-first-rows: "
