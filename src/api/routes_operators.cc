@@ -7,16 +7,10 @@
 namespace tandem::api {
 namespace {
 
-Json PortsJson(const std::map<std::string, operators::PortDef>& ports) {
-  Json out = Json::object();
-  for (const auto& [name, port] : ports) out[name] = {{"type", port.type}, {"optional", port.optional}};
-  return out;
-}
-
 Json OperatorJson(const operators::OperatorDef& def) {
   return {{"name", def.name},         {"version", def.version},
           {"category", def.category}, {"description", def.description},
-          {"inputs", PortsJson(def.inputs)}, {"outputs", PortsJson(def.outputs)},
+          {"inputs", operators::PortsJson(def.inputs)}, {"outputs", operators::PortsJson(def.outputs)},
           {"params", def.params_schema}, {"ui", def.ui},
           {"resources", def.resources},   {"runtime", def.runtime},
           {"state", def.state},           {"digest", def.digest}};

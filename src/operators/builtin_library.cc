@@ -31,14 +31,6 @@ const std::vector<BuiltinOperator>& Builtins() {
   return kAll;
 }
 
-Json PortsJson(const std::map<std::string, PortDef>& ports) {
-  Json out = Json::object();
-  for (const auto& [name, port] : ports) {
-    out[name] = {{"type", port.type}, {"optional", port.optional}};
-  }
-  return out;
-}
-
 // Everything that defines the operator's behaviour for the engine, digest excluded.
 Json DefinitionJson(const OperatorDef& def) {
   return {{"name", def.name},

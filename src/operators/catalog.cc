@@ -16,6 +16,12 @@ Status Catalog::Add(OperatorDef def) {
   return Status::Ok();
 }
 
+Json PortsJson(const std::map<std::string, PortDef>& ports) {
+  Json out = Json::object();
+  for (const auto& [name, port] : ports) out[name] = {{"type", port.type}, {"optional", port.optional}};
+  return out;
+}
+
 void Catalog::Put(OperatorDef def) {
   std::lock_guard<std::mutex> lock(mu_);
   int v = def.version;

@@ -46,6 +46,10 @@ struct OperatorDef {
   std::string digest;
 };
 
+// {"port": {"type": "table", "optional": false}, ...}: ports as the API shows them and
+// as operator digests hash them.
+Json PortsJson(const std::map<std::string, PortDef>& ports);
+
 class Catalog {
  public:
   // kAlreadyExists when (name, version) is taken.

@@ -28,6 +28,21 @@ struct StagingDir {
   }
 };
 
+// Publish and Check both unpack the archive into <staging>/code, read its manifest
+// there, and run its tests in <staging>/tests.
+Result<OperatorManifest> UnpackStaged(const std::string& archive, const fs::path& staging) {
+  RETURN_IF_ERROR(UnpackArchive(archive, (staging / "code").string()));
+  return LoadManifestDir((staging / "code").string());
+}
+
+Result<std::vector<TestCaseResult>> TestStaged(const OperatorManifest& m, const fs::path& staging,
+                                               const RuntimeConfig& runtime, Launcher& launcher) {
+  TestRunOptions options;
+  options.runtime = runtime;
+  options.work_dir = (staging / "tests").string();
+  return RunOperatorTests(m, launcher, options);
+}
+
 }  // namespace
 
 OperatorLibrary::OperatorLibrary(std::string data_dir, RuntimeConfig runtime, store::Store& store,
@@ -75,8 +90,7 @@ Status OperatorLibrary::LoadAll() {
 
 Result<PublishOutcome> OperatorLibrary::Publish(const std::string& archive, bool draft) {
   StagingDir staging{fs::path(data_dir_) / "operators" / ".staging" / NewId("publish")};
-  RETURN_IF_ERROR(UnpackArchive(archive, (staging.path / "code").string()));
-  ASSIGN_OR_RETURN(OperatorManifest m, LoadManifestDir((staging.path / "code").string()));
+  ASSIGN_OR_RETURN(OperatorManifest m, UnpackStaged(archive, staging.path));
   const std::string ref = Ref(m.def.name, m.def.version);
   if (m.def.runtime == "builtin") {
     return InvalidArgument("runtime.kind: builtin operators are compiled into tandem; "
@@ -100,10 +114,7 @@ Result<PublishOutcome> OperatorLibrary::Publish(const std::string& archive, bool
     return FailedPrecondition("publish refused: '" + ref + "' has no tests; add at least one under tests:");
   }
 
-  TestRunOptions options;
-  options.runtime = runtime_;
-  options.work_dir = (staging.path / "tests").string();
-  ASSIGN_OR_RETURN(auto results, RunOperatorTests(m, launcher_, options));
+  ASSIGN_OR_RETURN(auto results, TestStaged(m, staging.path, runtime_, launcher_));
   const std::string failures = DescribeFailures(results);
   if (!draft && !failures.empty()) return FailedPrecondition("publish refused: " + failures);
 
@@ -124,12 +135,8 @@ Result<PublishOutcome> OperatorLibrary::Publish(const std::string& archive, bool
 
 Result<PublishOutcome> OperatorLibrary::Check(const std::string& archive) {
   StagingDir staging{fs::path(data_dir_) / "operators" / ".staging" / NewId("check")};
-  RETURN_IF_ERROR(UnpackArchive(archive, (staging.path / "code").string()));
-  ASSIGN_OR_RETURN(OperatorManifest m, LoadManifestDir((staging.path / "code").string()));
-  TestRunOptions options;
-  options.runtime = runtime_;
-  options.work_dir = (staging.path / "tests").string();
-  ASSIGN_OR_RETURN(auto results, RunOperatorTests(m, launcher_, options));
+  ASSIGN_OR_RETURN(OperatorManifest m, UnpackStaged(archive, staging.path));
+  ASSIGN_OR_RETURN(auto results, TestStaged(m, staging.path, runtime_, launcher_));
   m.def.state = DescribeFailures(results).empty() ? "tested" : "draft";
   m.def.digest = Sha256Hex(archive);
   m.def.code_dir.clear();  // the staging folder is gone when this returns
