@@ -6,7 +6,9 @@
 // (1000 nodes by default: 1 + 500 + 499). Every node is an exec operator whose script
 // only writes its outputs.json, so the time is the engine's and the processes'.
 // The engine is the real one: LocalLauncher, SQLite store (WAL, synchronous=FULL) and
-// artifact store in a temp dir on the same disk as the server's data, the loop thread.
+// artifact store in a temp dir on the same disk as the server's data, the loop thread,
+// and the resource broker over this machine as probed (each task asks for one CPU), as
+// in the server.
 // Overhead per task = (engine wall time - shell loop wall time) / tasks, both sequential
 // (max_parallel 1); the parallel figure is shown for the record, and so is the engine as
 // it was before its loop woke on process exits (wake_on_exit = false: it slept the whole
@@ -28,6 +30,7 @@
 #include "core/log.h"
 #include "exec/local_launcher.h"
 #include "operators/catalog.h"
+#include "resources/inventory.h"
 #include "store/artifact_store.h"
 #include "store/store.h"
 #include "workflow/engine.h"
@@ -110,7 +113,11 @@ EngineRun RunEngine(const fs::path& dir, const operators::Catalog& catalog, cons
   }
   store::ArtifactStore artifacts(dir.string(), **store);
   exec::LocalLauncher launcher(nullptr);
+  auto cluster = resources::ServerCluster(nullptr, exec::ProbeDevices());
+  auto scheduler = scheduler::Scheduler::Create(scheduler::ClusterState(cluster->nodes), {});
+  resources::ResourceBroker broker(std::move(scheduler).value(), RealClock());
   workflow::EngineOptions options;
+  options.broker = &broker;
   options.data_dir = dir.string();
   options.max_parallel = parallel;
   options.wake_on_exit = wake_on_exit;

@@ -6,7 +6,8 @@
 //
 //   bench_scheduler [--seeds 42-51] [--policies a,b] [--lists default,gpushare40]
 //                   [--threads N] [--data DIR] [--batch K] [--json]
-//                   [--ants A --iterations I --candidates C --balance B --temperature T]
+//                   [--ants A --iterations I --candidates C --balance B --starvation S
+//                    --temperature T]
 // The swarm policy is handed the arrivals in batches of K (default 16), one scheduling
 // cycle's pending queue; every other policy decides one task at a time.
 #include <chrono>
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
     else if (arg == "--iterations") swarm.iterations = std::atoi(value().c_str());
     else if (arg == "--candidates") swarm.candidates = std::atoi(value().c_str());
     else if (arg == "--balance") swarm.balance = std::atof(value().c_str());
+    else if (arg == "--starvation") swarm.starvation = std::atof(value().c_str());
     else if (arg == "--temperature") swarm.temperature = std::atof(value().c_str());
     else {
       std::fprintf(stderr, "error: unknown option %s\n", arg.c_str());

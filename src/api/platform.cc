@@ -7,9 +7,28 @@
 #include "exec/local_launcher.h"
 #include "operators/builtin_library.h"
 #include "operators/code_archive.h"
+#include "resources/inventory.h"
+#include "serving/broker_allocator.h"
 
 namespace tandem::api {
 namespace {
+
+// The live scheduler over the configured cluster (or this machine as probed), behind
+// the broker the engine and the service manager share.
+Result<std::unique_ptr<resources::ResourceBroker>> OpenBroker(const Config& config, exec::NodeDevices& probed) {
+  if (config.cluster.is_null()) probed = exec::ProbeDevices();
+  ASSIGN_OR_RETURN(scheduler::ClusterConfig cluster, resources::ServerCluster(config.cluster, probed));
+  scheduler::SchedulerOptions options;
+  options.policy = config.scheduler_policy;
+  options.quotas = cluster.quotas;
+  ASSIGN_OR_RETURN(auto s, scheduler::Scheduler::Create(
+                               scheduler::ClusterState(cluster.nodes, cluster.oversubscription), options));
+  for (const auto& node : cluster.nodes) {
+    spdlog::info("resources: node {}: {} CPUs, {} MiB, {} GPU(s)", node.name, node.cpu_milli / 1000.0,
+                 node.memory_mib, node.gpus.size());
+  }
+  return std::make_unique<resources::ResourceBroker>(std::move(s), RealClock());
+}
 
 // The python operators shipped with Tandem (sklearn-random-forest, ...) are published
 // like anyone's, tests included, the first time a data dir sees each version. A bundled
@@ -84,7 +103,17 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::
   PublishBundledOperators(*p->operator_library,
                           (std::filesystem::path(self_exe).parent_path() / "operators").string());
 
+  exec::NodeDevices probed;
+  ASSIGN_OR_RETURN(p->broker, OpenBroker(config, probed));
+  if (config.cluster.is_null() && !probed.gpus.empty()) {
+    p->health_watch = std::make_unique<resources::HealthWatch>(
+        *p->broker, probed.node_name.empty() ? "local" : probed.node_name,
+        [] { return exec::ProbeNvmlGpus(exec::ProbeOptions{}.nvml_library); });
+  }
+  p->replica_allocator = std::make_unique<serving::BrokerReplicaAllocator>(*p->broker);
+
   workflow::EngineOptions eo;
+  eo.broker = p->broker.get();
   eo.data_dir = dir;
   eo.max_parallel = config.max_parallel_tasks;
   eo.runtime = runtime;
@@ -99,6 +128,7 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::
   so.data_dir = dir;
   so.replica_command = {self_exe, "replica"};
   so.host = config.replica_host;
+  so.allocator = p->replica_allocator.get();
   p->services = std::make_unique<serving::ServiceManager>(so, *p->store, *p->artifacts,
                                                           *p->launcher, RealClock());
   return p;
@@ -112,6 +142,7 @@ Status StartPlatform(Platform& p) {
   if (!restored.ok()) spdlog::warn("restoring services: {}", restored.ToString());
   // Replicas that die are started again (and counted) within a second.
   p.services->StartWatchdog(500);
+  if (p.health_watch) p.health_watch->Start(30000);
   return Status::Ok();
 }
 

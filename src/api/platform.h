@@ -10,6 +10,8 @@
 #include "core/launcher.h"
 #include "operators/catalog.h"
 #include "operators/operator_library.h"
+#include "resources/broker.h"
+#include "resources/health_watch.h"
 #include "serving/service_manager.h"
 #include "store/artifact_store.h"
 #include "store/store.h"
@@ -26,6 +28,11 @@ struct Platform {
   std::unique_ptr<operators::Catalog> catalog;
   std::unique_ptr<Launcher> launcher;
   std::unique_ptr<operators::OperatorLibrary> operator_library;  // plug-in operators
+  // The scheduler's front: tasks and replicas get their resources here.
+  std::unique_ptr<resources::ResourceBroker> broker;
+  std::unique_ptr<serving::ReplicaAllocator> replica_allocator;
+  // Drains GPUs NVML reports unhealthy (null on a declared cluster or without GPUs).
+  std::unique_ptr<resources::HealthWatch> health_watch;
   std::unique_ptr<workflow::Engine> engine;
   // Cron schedules and events (the monitor's drift event calls triggers->Fire).
   std::unique_ptr<workflow::Triggers> triggers;

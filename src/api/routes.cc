@@ -37,6 +37,7 @@ void AddRoutes(http::Server& server, Platform& platform) {
   AddServiceRoutes(server, platform);
   AddTriggerRoutes(server, platform);
   AddRunGraphRoutes(server, platform);
+  AddResourceRoutes(server, platform);
 }
 
 }  // namespace tandem::api

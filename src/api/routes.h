@@ -19,6 +19,8 @@ void AddServiceRoutes(http::Server& server, Platform& platform);
 // Schedules and events (routes_triggers.cc); a run's DAG shape (routes_run_graph.cc).
 void AddTriggerRoutes(http::Server& server, Platform& platform);
 void AddRunGraphRoutes(http::Server& server, Platform& platform);
+// Devices, allocations and the queue; drain and restore (routes_resources.cc).
+void AddResourceRoutes(http::Server& server, Platform& platform);
 
 // The response for a handler's outcome: the JSON with `ok_status`, or the error.
 http::Response Reply(const Result<Json>& result, int ok_status = 200);

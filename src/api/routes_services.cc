@@ -40,6 +40,7 @@ Json ServiceJson(const serving::ServiceView& v) {
           {"error", s.error},
           {"replicas_wanted", v.spec.replicas},
           {"batch", {{"max", v.spec.batch_max}, {"delay_us", v.spec.batch_delay_us}}},
+          {"resources", v.spec.resources},
           {"canary", canary},
           {"replicas", replicas},
           {"restarts", restarts},
@@ -85,6 +86,7 @@ Result<Json> DeployFromBody(Platform& p, const std::string& body) {
     o.batch_max = static_cast<int>(max);
     o.batch_delay_us = static_cast<int>(delay);
   }
+  if (req.contains("resources")) o.resources = req["resources"];  // checked by Deploy
   return ToJsonResult(p.services->Deploy(name, ref, o));
 }
 

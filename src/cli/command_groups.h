@@ -29,5 +29,7 @@ void AddOperatorCommands(CLI::App& app, CliContext& ctx);
 void AddScheduleCommands(CLI::App& app, CliContext& ctx);
 // commands_sim.cc: `tandem sim`, the trace simulator of the scheduler (local, no server).
 void AddSimCommands(CLI::App& app, CliContext& ctx);
+// commands_resources.cc: `tandem resources` [drain|restore DEVICE].
+void AddResourceCommands(CLI::App& app, CliContext& ctx);
 
 }  // namespace tandem::cli

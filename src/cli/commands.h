@@ -48,7 +48,7 @@ int ModelExport(const ApiClient& api, const std::string& ref, const std::string&
 // `model` is NAME (latest version), NAME:VERSION or NAME@ALIAS; `batch` is "" or
 // "max=32,delay=2ms" (delay in us, ms or s).
 int ServiceDeploy(const ApiClient& api, const std::string& model, const std::string& name,
-                  int replicas, const std::string& batch);
+                  int replicas, const std::string& batch, const Json& resources = Json::object());
 int ServiceList(const ApiClient& api);
 int ServiceShow(const ApiClient& api, const std::string& name);
 // canary 0 = rolling update of every replica; 1..100 = a canary with that share.

@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -69,9 +70,22 @@ void PrintService(const Json& s) {
 
 }  // namespace
 
+// --gpu: "2" = two whole GPUs, "0.25" = a quarter of one.
+static Result<Json> ParseGpuFlag(const std::string& text) {
+  char* end = nullptr;
+  const double value = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0' || value <= 0) {
+    return InvalidArgument("--gpu: '" + text + "' is not a GPU count (1, 2) or a fraction of one (0.25)");
+  }
+  if (value < 1) return Json{{"fraction", value}};
+  if (value != static_cast<int>(value)) return InvalidArgument("--gpu: '" + text + "': whole GPUs only above 1");
+  return Json{{"count", static_cast<int>(value)}};
+}
+
 int ServiceDeploy(const ApiClient& api, const std::string& model, const std::string& name,
-                  int replicas, const std::string& batch) {
+                  int replicas, const std::string& batch, const Json& resources) {
   Json body = {{"name", name}, {"model", model}, {"replicas", replicas}};
+  if (!resources.empty()) body["resources"] = resources;
   if (!batch.empty()) {
     auto parsed = ParseBatch(batch);
     if (!parsed.ok()) return Fail(parsed.status());
@@ -153,9 +167,11 @@ void AddServiceCommands(CLI::App& app, CliContext& ctx) {
   auto* service = app.add_subcommand("service", "Deployed models");
   service->require_subcommand(1);
   struct Opts {
-    std::string model, name, batch;
+    std::string model, name, batch, memory, gpu;
     int replicas = 1;
     int canary = 0;
+    double cpus = 0;
+    int priority = 0;
   };
   auto o = std::make_shared<Opts>();
   auto* deploy = service->add_subcommand("deploy", "Deploy MODEL[:VERSION|@ALIAS] as a service");
@@ -163,8 +179,24 @@ void AddServiceCommands(CLI::App& app, CliContext& ctx) {
   deploy->add_option("--name", o->name, "Service name")->required();
   deploy->add_option("--replicas", o->replicas, "Replica processes [1]")->check(CLI::Range(1, 64));
   deploy->add_option("--batch", o->batch, "Dynamic batching, e.g. max=32,delay=2ms");
+  deploy->add_option("--cpus", o->cpus, "CPUs per replica, enforced [1, not enforced]")->check(CLI::PositiveNumber);
+  deploy->add_option("--memory", o->memory, "Memory per replica, enforced, e.g. 512Mi");
+  deploy->add_option("--gpu", o->gpu, "GPUs per replica: a count (1) or a fraction of one (0.25)");
+  deploy->add_option("--priority", o->priority, "Scheduling priority of the replicas [0]");
   deploy->callback([&ctx, o] {
-    ctx.exit_code = ServiceDeploy(ctx.Api(), o->model, o->name, o->replicas, o->batch);
+    Json resources = Json::object();
+    if (o->cpus > 0) resources["cpus"] = o->cpus;
+    if (!o->memory.empty()) resources["memory"] = o->memory;
+    if (o->priority != 0) resources["priority"] = o->priority;
+    if (!o->gpu.empty()) {
+      auto gpu = ParseGpuFlag(o->gpu);
+      if (!gpu.ok()) {
+        ctx.exit_code = Fail(gpu.status());
+        return;
+      }
+      resources["gpu"] = *gpu;
+    }
+    ctx.exit_code = ServiceDeploy(ctx.Api(), o->model, o->name, o->replicas, o->batch, resources);
   });
   service->add_subcommand("list", "List services")
       ->callback([&ctx] { ctx.exit_code = ServiceList(ctx.Api()); });

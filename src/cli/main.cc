@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   cli::AddOperatorCommands(app, ctx);
   cli::AddScheduleCommands(app, ctx);
   cli::AddSimCommands(app, ctx);
+  cli::AddResourceCommands(app, ctx);
 
   // Child roles started by the server itself.
   std::string task_dir;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "core/digits.h"
+#include "core/yaml_json.h"
 
 namespace tandem {
 
@@ -21,7 +22,7 @@ Result<Config> LoadConfigFile(const std::string& path, Config base) {
   if (!root.IsMap()) return InvalidArgument(path + ": expected a mapping of settings");
   static const std::set<std::string> kKnown = {"data_dir", "listen", "log_level", "python",
                                                "max_parallel_tasks", "replica_host",
-                                               "import_dir"};
+                                               "import_dir", "cluster", "scheduler_policy"};
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();
     if (!kKnown.count(key)) return InvalidArgument(path + ": " + key + ": unknown setting");
@@ -33,6 +34,11 @@ Result<Config> LoadConfigFile(const std::string& path, Config base) {
       if (key == "replica_host") base.replica_host = kv.second.as<std::string>();
       if (key == "import_dir") base.import_dir = kv.second.as<std::string>();
       if (key == "max_parallel_tasks") base.max_parallel_tasks = kv.second.as<int>();
+      if (key == "scheduler_policy") base.scheduler_policy = kv.second.as<std::string>();
+      if (key == "cluster") {
+        if (!kv.second.IsMap()) return InvalidArgument(path + ": cluster: expected a mapping with nodes");
+        base.cluster = YamlToJson(kv.second);
+      }
     } catch (const YAML::Exception&) {
       return InvalidArgument(path + ": " + key + ": wrong type");
     }

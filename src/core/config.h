@@ -3,6 +3,7 @@
 // command-line flags. Every default works with no file at all.
 #include <string>
 
+#include "core/json.h"
 #include "core/status.h"
 
 namespace tandem {
@@ -16,6 +17,12 @@ struct Config {
   std::string replica_host = "127.0.0.1";    // where service replicas listen
   // The only folder whose files csv-import may read in pipelines ("" = <data_dir>/imports).
   std::string import_dir;
+  // The compute the scheduler hands out (resources/inventory.h): null = this machine as
+  // probed (/proc, NVML); else a declared cluster in scheduler/cluster_config.h's format
+  // (nodes with CPUs, memory, GPUs and environments; oversubscription; quotas).
+  Json cluster;
+  // The placement policy (scheduler/policy.h): best-fit, fgd, swarm, ...
+  std::string scheduler_policy = "best-fit";
 };
 
 // Applies the keys found in the YAML file at `path` over `base`. Unknown keys and

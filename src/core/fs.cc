@@ -21,7 +21,7 @@ Result<std::string> ReadFile(const fs::path& path) {
   return ss.str();
 }
 
-Status WriteFileAtomic(const fs::path& path, std::string_view content) {
+Status WriteFileAtomic(const fs::path& path, std::string_view content, FileSync sync) {
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
   if (ec) return IoError("cannot create folder for '" + path.string() + "': " + ec.message());
@@ -42,7 +42,7 @@ Status WriteFileAtomic(const fs::path& path, std::string_view content) {
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+  if ((sync == FileSync::kFlush && ::fsync(fd) != 0) || ::close(fd) != 0) {
     ::unlink(buf.data());
     return IoError("cannot flush '" + path.string() + "': " + std::strerror(errno));
   }

@@ -12,9 +12,14 @@ namespace tandem {
 namespace fs = std::filesystem;
 
 Result<std::string> ReadFile(const fs::path& path);
-// Writes to "path.tmp-XXXX", fsyncs, then renames over `path`: readers see the old
-// content or the new, never a part. Creates parent folders.
-Status WriteFileAtomic(const fs::path& path, std::string_view content);
+// Whether WriteFileAtomic waits for the disk. Any finished write survives the writer's
+// kill -9 (the data is in the page cache); kFlush also survives a power cut.
+enum class FileSync { kFlush, kPageCacheOnly };
+
+// Writes to "path.tmp-XXXX", fsyncs (kFlush), then renames over `path`: readers see the
+// old content or the new, never a part. Creates parent folders.
+Status WriteFileAtomic(const fs::path& path, std::string_view content,
+                       FileSync sync = FileSync::kFlush);
 
 // root / relative, refusing any result outside root (absolute paths, "..", symlinks
 // that lead out). `what` names the field for the error message.

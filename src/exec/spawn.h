@@ -1,5 +1,5 @@
 #pragma once
-// Private to exec: fork/exec of one ProcessSpec.
+// Private to exec: starting one ProcessSpec (clone with CLONE_VM | CLONE_VFORK, then exec).
 #include <string>
 #include <vector>
 
@@ -8,7 +8,7 @@
 
 namespace tandem::exec {
 
-// What the child does between fork and exec besides what the spec says.
+// What the child does between its start and exec besides what the spec says.
 struct SpawnOptions {
   // cgroup.procs files the child writes itself into, so it runs limited from its first
   // instruction (and so do its children).

@@ -6,6 +6,7 @@
 #include "core/fs.h"
 #include "core/yaml_json.h"
 #include "operators/json_schema.h"
+#include "resources/resource_request.h"
 
 namespace tandem::operators {
 namespace {
@@ -42,7 +43,11 @@ const char* kManifestSchemaText = R"json({
         "cpus": {"type": "number", "exclusiveMinimum": 0},
         "memory": {"type": ["string", "integer"]},
         "gpu": {"type": ["object", "number"]},
-        "environment": {"enum": ["train", "test", "infer"]}
+        "models": {"type": "array", "items": {"type": "string"}},
+        "priority": {"type": "integer"},
+        "project": {"type": "string"},
+        "environment": {"enum": ["train", "test", "infer"]},
+        "mode": {"enum": ["fixed", "elastic"]}
       }
     },
     "tests": {
@@ -160,6 +165,8 @@ Result<OperatorManifest> ParseManifest(const Json& doc, const std::string& what)
       auto params_schema = JsonSchema::Compile(doc["params"], "params");
       if (!params_schema.ok()) problems.push_back(params_schema.status().message());
     }
+    // The default resources must make a request the scheduler accepts.
+    if (doc.contains("resources")) resources::CheckResources(doc["resources"], "resources", &problems);
   }
   if (!problems.empty()) {
     for (auto& p : problems) p = what + ": " + p;

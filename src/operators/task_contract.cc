@@ -108,7 +108,10 @@ Result<TaskOutputs> TaskOutputsFromJson(const Json& j) {
 }
 
 Status WriteTaskSpec(const std::string& task_dir, const TaskSpec& spec) {
-  return WriteFileAtomic(std::filesystem::path(task_dir) / kTaskFile, TaskSpecToJson(spec).dump(2));
+  // Not flushed to disk: only the task reads it, and a power cut that could lose it
+  // ends the task too (the next server start runs a new attempt with a new task.json).
+  return WriteFileAtomic(std::filesystem::path(task_dir) / kTaskFile, TaskSpecToJson(spec).dump(2),
+                         FileSync::kPageCacheOnly);
 }
 
 Result<TaskSpec> ReadTaskSpec(const std::string& task_dir) {

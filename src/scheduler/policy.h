@@ -3,8 +3,9 @@
 // should it run (a node and the GPUs on it), or nowhere. The simulator and the live
 // scheduler call the same policies.
 //
-// Policies are deterministic for a given seed: ties and random choices use the Rng the
-// context seeds, so a run repeats exactly. A policy object is not thread-safe (it holds
+// Policies are deterministic for a given seed: scoring policies break ties by node name
+// (policy/scoring.h) and random choices use the Rng the context seeds, so a run repeats
+// exactly. A policy object is not thread-safe (it holds
 // its Rng and caches); make one per simulation run.
 #include <cstdint>
 #include <memory>
@@ -37,7 +38,8 @@ struct SwarmOptions {
   int ants = 6;              // colony size per round; ant 0 always follows the heuristic
   int iterations = 3;        // colony rounds per cycle
   int candidates = 6;        // best-ranked nodes each pod of the queue may choose among
-  double balance = 0.2;      // weight of the CPU/GPU imbalance a placement leaves
+  double balance = 0.1;      // weight of the CPU/GPU imbalance a placement leaves
+  double starvation = 1.1;   // extra weight when the imbalance is CPU short of free GPUs
   double temperature = 150;  // how far (in heuristic units) ants stray from the best
   double evaporation = 0.3;  // pheromone kept per round: 1 - evaporation
   double budget_ms = 50;     // wall-clock budget per cycle; the best found so far wins

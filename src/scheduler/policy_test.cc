@@ -2,6 +2,7 @@
 
 #include "scheduler/fragmentation.h"
 #include "scheduler/policy.h"
+#include "scheduler/policy/swarm.h"
 #include "scheduler/test_util.h"
 #include "scheduler/workload.h"
 
@@ -87,6 +88,20 @@ Workload HalfAndWhole() {
   return {{TaskShape{1000, 1000, 1, ""}, 0.5}, {TaskShape{1000, 500, 1, ""}, 0.5}};
 }
 
+TEST(PolicyTest, ScoringPoliciesBreakTiesToTheFirstNodeName) {
+  // Three identical idle nodes, listed out of name order: every score ties, and the
+  // artifact's rule picks "a" (index 1), whatever the seed.
+  ClusterState c({Node("b", 32, 4), Node("a", 32, 4), Node("c", 32, 4)});
+  FragmentationModel frag(c, HalfAndWhole());
+  for (const char* name : {"best-fit", "dot-product", "gpu-packing", "gpu-clustering", "fgd"}) {
+    EXPECT_EQ(Make(name, &frag)->Place(c, Gpus(1)), (Placement{1, 0b0001})) << name;
+    EXPECT_EQ(Make(name, &frag)->Place(c, Slice(300)), (Placement{1, 0b0001})) << name;
+  }
+  // CPU-only work scores 0 everywhere under gpu-packing and gpu-clustering.
+  EXPECT_EQ(Make("gpu-packing")->Place(c, Gpus(0, 4)), (Placement{1, 0}));
+  EXPECT_EQ(Make("gpu-clustering")->Place(c, Gpus(0, 4)), (Placement{1, 0}));
+}
+
 TEST(FragmentationTest, CountsWhatEachShapeCannotUse) {
   ClusterState c({Node("a", 8, 2)});
   Occupy(c, Slice(500), 0, 0b01);  // left: 500, 1000
@@ -134,6 +149,25 @@ TEST(PolicyTest, SwarmPlacesAWholeQueue) {
   EXPECT_NE(placed[2]->node, placed[3]->node);
   EXPECT_FALSE(placed[0].has_value());
   EXPECT_FALSE(placed[1].has_value());
+}
+
+TEST(PolicyTest, SwarmKeepsCpuForTheGpusThatAreLeft) {
+  // lean: 8 cores for 2 GPUs; rich: 32 cores for 2 GPUs. A 1-GPU, 6-core task leaves
+  // lean with 25% of its CPU for 50% of its GPUs (starved by 0.25) and rich with 81%
+  // CPU for 50% GPU (0.31 spare). FGD sees no fragment either way.
+  ClusterState c({Node("lean", 8, 2), Node("rich", 32, 2)});
+  FragmentationModel frag(c, HalfAndWhole());
+  const Demand d = c.Resolve(Gpus(1, 6));
+  EXPECT_DOUBLE_EQ(SwarmHeuristic(c, 0, d, 0, 0.1, 1.1), 0.1 * 250 + 1.1 * 250);
+  EXPECT_DOUBLE_EQ(SwarmHeuristic(c, 1, d, 0, 0.1, 1.1), 0.1 * 312.5);
+  EXPECT_EQ(Make("swarm", &frag)->Place(c, Gpus(1, 6)), (Placement{1, 0b01}));
+  // Weighing spare and short CPU alike, lean's smaller gap (0.25 < 0.31) would win.
+  PolicyContext alike;
+  alike.fragmentation = &frag;
+  alike.swarm.starvation = 0;
+  auto symmetric = MakePolicy("swarm", alike);
+  ASSERT_TRUE(symmetric.ok());
+  EXPECT_EQ((*symmetric)->Place(c, Gpus(1, 6)), (Placement{0, 0b01}));
 }
 
 TEST(PolicyTest, EveryPolicyHonoursModelsAndHealth) {

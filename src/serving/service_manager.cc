@@ -5,6 +5,7 @@
 #include "core/ids.h"
 #include "core/log.h"
 #include "registry/model_library.h"
+#include "resources/resource_request.h"
 
 namespace tandem::serving {
 namespace {
@@ -100,6 +101,13 @@ Result<ServiceView> ServiceManager::Deploy(const std::string& name,
   }
   if (options.batch_max < 0) return InvalidArgument("batch max: must be >= 0");
   if (options.batch_delay_us < 0) return InvalidArgument("batch delay: must be >= 0");
+  std::vector<std::string> problems;
+  resources::CheckResources(options.resources, "resources", &problems);
+  if (!problems.empty()) {
+    std::string all = problems[0];
+    for (size_t i = 1; i < problems.size(); ++i) all += "; " + problems[i];
+    return InvalidArgument(all);
+  }
   ASSIGN_OR_RETURN(store::ModelVersionRecord mv, Resolve(model));
   if (!Claim(name)) return Busy(name);
   ClaimGuard guard([this, name] { Release(name); });
@@ -117,13 +125,15 @@ Result<ServiceView> ServiceManager::Deploy(const std::string& name,
                                   std::to_string(s.spec.canary_version) +
                                   ": promote or roll back first");
       }
-      // New batching needs new processes: every replica is replaced.
-      const bool new_batching = s.spec.batch_max != options.batch_max ||
-                                s.spec.batch_delay_us != options.batch_delay_us;
-      for (LiveReplica& r : s.replicas) r.replace = r.replace || new_batching;
+      // New batching or resources need new processes: every replica is replaced.
+      const bool new_processes = s.spec.batch_max != options.batch_max ||
+                                 s.spec.batch_delay_us != options.batch_delay_us ||
+                                 s.spec.resources != options.resources;
+      for (LiveReplica& r : s.replicas) r.replace = r.replace || new_processes;
       s.spec.replicas = options.replicas;
       s.spec.batch_max = options.batch_max;
       s.spec.batch_delay_us = options.batch_delay_us;
+      s.spec.resources = options.resources;
     }
   }
   if (running) {
@@ -184,6 +194,7 @@ Result<ServiceView> ServiceManager::Deploy(const std::string& name,
   s.spec.replicas = options.replicas;
   s.spec.batch_max = options.batch_max;
   s.spec.batch_delay_us = options.batch_delay_us;
+  s.spec.resources = options.resources;
   {
     std::lock_guard<std::mutex> lock(mu_);
     services_[name] = std::move(s);
@@ -234,6 +245,7 @@ Result<ServiceView> ServiceManager::Update(const std::string& name,
     options.replicas = it->second.spec.replicas;
     options.batch_max = it->second.spec.batch_max;
     options.batch_delay_us = it->second.spec.batch_delay_us;
+    options.resources = it->second.spec.resources;
   }
   if (canary_percent == 0) return Deploy(name, model, options);
 
@@ -571,9 +583,25 @@ Status ServiceManager::Restore(const store::ServiceRecord& row) {
 
 Status ServiceManager::CheckReplicas() {
   std::vector<std::string> names;
+  std::vector<ProcessHandle> moved;
+  const auto moved_replicas = options_.allocator ? options_.allocator->TakeMoved()
+                                                 : std::vector<std::pair<std::string, std::string>>{};
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [name, s] : services_) names.push_back(name);
+    for (const auto& [service, id] : moved_replicas) {
+      auto it = services_.find(service);
+      if (it == services_.end()) continue;
+      for (const LiveReplica& r : it->second.replicas) {
+        if (r.rec.id == id && r.rec.pid > 0) moved.push_back({r.rec.pid, r.rec.start_ticks});
+      }
+    }
+  }
+  // A replica whose device was drained ends here and restarts below (now or next
+  // pass) on the slice the scheduler moved it to.
+  for (const ProcessHandle& h : moved) {
+    spdlog::info("replica pid {}: its device was drained; restarting it on its new slice", h.pid);
+    (void)launcher_.Kill(h, SIGTERM);
   }
   Status result;
   for (const std::string& name : names) {

@@ -40,10 +40,11 @@
 
 namespace tandem::serving {
 
-// What a replica process may use. The scheduler will hand out fixed slices of the
-// inference environment; until then every replica gets an empty allocation.
+// What a replica process may use: a fixed slice of the inference environment from the
+// scheduler (serving/broker_allocator.h), enforced by the launcher.
 struct ReplicaAllocation {
-  std::map<std::string, std::string> env;  // e.g. CUDA_VISIBLE_DEVICES
+  std::map<std::string, std::string> env;  // added to the replica's environment
+  ResourceLimits limits;                   // cgroup CPU/memory, GPU devices and slice
   int threads = 0;                         // compute threads; 0 = the replica's default
 };
 
@@ -51,11 +52,15 @@ struct ReplicaAllocation {
 class ReplicaAllocator {
  public:
   virtual ~ReplicaAllocator() = default;
-  // Reserves resources for replica `replica_id` of `service`; kUnavailable when the
+  // Reserves `resources` (the service's per-replica mapping, resources/
+  // resource_request.h) for replica `replica_id` of `service`; kUnavailable when the
   // inference environment has no room (the deploy or update then fails).
-  virtual Result<ReplicaAllocation> Acquire(const std::string& service,
-                                            const std::string& replica_id) = 0;
+  virtual Result<ReplicaAllocation> Acquire(const std::string& service, const std::string& replica_id,
+                                            const Json& resources) = 0;
   virtual void Release(const std::string& service, const std::string& replica_id) = 0;
+  // Replicas (service, replica id) whose slice the scheduler moved (their device was
+  // drained) since the last call: the watchdog restarts them on their new slice.
+  virtual std::vector<std::pair<std::string, std::string>> TakeMoved() { return {}; }
 };
 
 struct ServiceManagerOptions {
@@ -74,6 +79,9 @@ struct ServiceOptions {
   int replicas = 1;
   int batch_max = 0;       // 0 = the replica's default (no batching)
   int batch_delay_us = 0;  // 0 = the replica's default
+  // What each replica asks of the inference environment: {cpus, memory, gpu, priority,
+  // ...} (resources/resource_request.h); {} = one CPU, nothing enforced.
+  Json resources = Json::object();
 };
 
 // A service as it stands: its row, spec and replicas (with requests in flight when

@@ -128,7 +128,7 @@ Result<ServiceManager::Starting> ServiceManager::StartReplica(
 
   ReplicaAllocation allocation;
   if (options_.allocator) {
-    ASSIGN_OR_RETURN(allocation, options_.allocator->Acquire(service, rec.id));
+    ASSIGN_OR_RETURN(allocation, options_.allocator->Acquire(service, rec.id, spec.resources));
   }
   ReplicaOptions ro;
   ro.name = service;
@@ -145,6 +145,7 @@ Result<ServiceManager::Starting> ServiceManager::StartReplica(
   ps.argv = options_.replica_command;
   for (auto& a : ReplicaArgs(ro)) ps.argv.push_back(std::move(a));
   ps.env = allocation.env;
+  ps.limits = allocation.limits;
   ps.cwd = dir.string();
   ps.stdout_path = s.log_file;
   auto handle = launcher_.Start(ps);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/json.h"
 
 namespace tandem::store {
 
@@ -40,6 +41,7 @@ struct ServiceSpecRecord {
   std::string canary_model;      // "" = no canary
   int canary_version = 0;
   int canary_weight = 0;         // percent of requests sent to the canary, 0..100
+  Json resources = Json::object();  // per replica (resources/resource_request.h)
   TimeMs updated_ms = 0;
 };
 

@@ -12,6 +12,8 @@
 #include "workflow/engine_running.h"
 #include "workflow/engine_state.h"
 #include "workflow/engine_wake.h"
+#include "resources/grant_limits.h"
+#include "resources/resource_request.h"
 #include "workflow/registration.h"
 #include "workflow/task_launch.h"
 #include "workflow/task_logs.h"
@@ -71,10 +73,19 @@ int Engine::RunningCount() const {
 
 void Engine::Tick() {
   std::lock_guard<std::mutex> lock(mu_);
+  StopPreempted();
   for (size_t i = 0; i < running_.size();) {
     bool finished = false;
-    PollRunning(*running_[i], &finished);
+    Running& r = *running_[i];
+    PollRunning(r, &finished);
     if (finished) {
+      // A preempted task stays queued for its next attempt; anything else gives back.
+      if (options_.broker != nullptr && r.job != 0 && (r.cancelled || !r.preempted)) {
+        options_.broker->Release(r.job);
+        if (auto it = runs_.find(r.run_id); it != runs_.end() && it->second->tasks[r.task].job == r.job) {
+          it->second->tasks[r.task].job = 0;
+        }
+      }
       running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(i));
     } else {
       ++i;
@@ -117,6 +128,17 @@ void Engine::PollRunning(Running& r, bool* finished) {
     }
   });
   std::optional<ExitInfo> exit = launcher_.Poll(r.handle);
+  if (r.preempted) {
+    if (exit) {
+      RequeuePreempted(run, r);
+      *finished = true;
+    } else if (!r.sigkill_sent && clock_.NowMs() >= r.kill_at_ms) {
+      Status st = launcher_.Kill(r.handle, SIGKILL);
+      if (!st.ok()) spdlog::warn("task {}: SIGKILL: {}", r.task_id, st.ToString());
+      r.sigkill_sent = true;
+    }
+    return;
+  }
   const int64_t timeout_ms = task.options.timeout_ms;
   if (!exit && timeout_ms > 0) {
     const TimeMs now = clock_.NowMs();
@@ -246,13 +268,17 @@ Status Engine::RecordTaskBegun(RunState& run, size_t index, store::TaskRecord ne
   return Status::Ok();
 }
 
-Status Engine::StartTask(RunState& run, size_t index) {
+Status Engine::StartTask(RunState& run, size_t index, const std::optional<resources::Grant>& grant) {
   TaskState& task = run.tasks[index];
   ASSIGN_OR_RETURN(auto inputs, InputsOf(run, index));
   ASSIGN_OR_RETURN(PreparedAttempt p, PrepareAttempt(options_.data_dir, options_.runtime,
                                                      task.rec, task.def, inputs,
-                                                     task.options.allocation));
+                                                     grant ? resources::AllocationJson(*grant) : Json::object()));
   for (const auto& [key, value] : options_.task_env) p.process.env[key] = value;
+  if (grant) {
+    p.process.limits = resources::LimitsFor(*grant, resources::DeclaresCpus(task.def.resources, task.options.resources),
+                                            resources::DeclaresMemory(task.def.resources, task.options.resources));
+  }
   ASSIGN_OR_RETURN(ProcessHandle handle, launcher_.Start(p.process));
 
   store::TaskRecord next = task.rec;
@@ -283,6 +309,7 @@ Status Engine::StartTask(RunState& run, size_t index) {
   r->exit_watch = ExitWatch(handle.pid);
   r->task_dir = p.task_dir;
   r->inputs = std::move(inputs);
+  r->job = task.job;
   running_.push_back(std::move(r));
   return Status::Ok();
 }
@@ -306,8 +333,21 @@ void Engine::StartReadyTasks() {
         continue;
       }
       if (TryCache(run, i)) continue;
-      Status st = StartTask(run, i);
-      if (!st.ok()) FailTask(run, i, st.message(), 0);
+      std::optional<resources::Grant> grant;
+      if (options_.broker != nullptr) {
+        auto acquired = AcquireResources(run, i);
+        if (!acquired.ok()) {
+          FailTask(run, i, acquired.status().message(), 0);
+          continue;
+        }
+        if (!acquired->has_value()) continue;  // waits; its message says why
+        grant = std::move(*acquired);
+      }
+      Status st = StartTask(run, i, grant);
+      if (!st.ok()) {
+        ReleaseResources(task);
+        FailTask(run, i, st.message(), 0);
+      }
     }
   }
 }

@@ -45,6 +45,7 @@
 #include "operators/catalog.h"
 #include "operators/runtime.h"
 #include "operators/task_contract.h"
+#include "resources/broker.h"
 #include "store/artifact_store.h"
 #include "store/store.h"
 
@@ -61,6 +62,13 @@ struct EngineOptions {
   bool wake_on_exit = true;
   int kill_grace_ms = 5000;  // Cancel: SIGTERM, then SIGKILL when still alive after this
   std::map<std::string, std::string> task_env;  // added to every task's environment
+  // Where tasks get their resources (engine_resources.cc): each ready task asks for its
+  // node's `resources` over its operator's defaults, waits (pending, "waiting for
+  // resources: ...") until granted, and starts confined to its grant. Preempted tasks
+  // get SIGTERM (SIGKILL after kill_grace_ms), go back to pending without using up a
+  // retry, and start again as a new attempt when granted again. nullptr: tasks start as
+  // max_parallel allows, with no limits (unit tests of the loop alone).
+  resources::ResourceBroker* broker = nullptr;
 };
 
 struct SubmitOptions {
@@ -77,6 +85,7 @@ struct SubmitOptions {
 };
 
 struct RunState;   // engine-private (engine_state.h)
+struct TaskState;  // engine-private (engine_state.h)
 class LoopWaker;   // engine-private (engine_wake.h)
 
 class Engine {
@@ -125,7 +134,17 @@ class Engine {
   void PollRunning(Running& r, bool* finished);
   void StartReadyTasks();
   void FinishRuns();
-  Status StartTask(RunState& run, size_t task);
+  Status StartTask(RunState& run, size_t task, const std::optional<resources::Grant>& grant);
+  // engine_resources.cc: the task's grant, nullopt while it waits (its message says
+  // why), an error when it can never be granted.
+  Result<std::optional<resources::Grant>> AcquireResources(RunState& run, size_t task);
+  // Gives a task's queued or granted resources back (no-op without a job).
+  void ReleaseResources(TaskState& task);
+  // Stops the running tasks the broker preempted (or moved); run at the start of a Tick.
+  void StopPreempted();
+  // A preempted attempt has exited: the task is pending again, still queued for its
+  // resources, and the attempt does not count against its retries.
+  void RequeuePreempted(RunState& run, Running& r);
   // Writes `next` (a task that starts running or is served from the cache) with the
   // provenance of its inputs, and the run's own start when it is its first task, in one
   // transaction; updates the in-memory records only when that lands.

@@ -13,8 +13,9 @@ namespace st = store::state;
 
 void Engine::FailAttempt(RunState& run, size_t index, const std::string& error, int exit_code) {
   TaskState& task = run.tasks[index];
+  // Attempts stopped by preemption were not the task's fault.
   const int attempts = task.options.retries + 1;
-  const int attempt = std::max(task.rec.attempt, 1);
+  const int attempt = std::max(task.rec.attempt - task.preempted_attempts, 1);
   if (attempt >= attempts) {
     FailTask(run, index, error, exit_code);
     return;
@@ -43,6 +44,7 @@ void Engine::FailAttempt(RunState& run, size_t index, const std::string& error, 
 
 void Engine::EndUnrun(RunState& run, size_t index, const std::string& state, const std::string& why) {
   TaskState& task = run.tasks[index];
+  ReleaseResources(task);
   store::TaskRecord next = task.rec;
   next.state = state;
   next.message = why;

@@ -145,18 +145,6 @@ TEST_F(EngineFeaturesTest, AFalseWhenSkipsTheNodeAndItsDependants) {
   EXPECT_EQ(TaskOf(again.id, "after").state, "succeeded");
 }
 
-TEST_F(EngineFeaturesTest, ResourcesGoIntoTaskJsonAllocation) {
-  store::RunRecord run = SubmitOk("name: p\nnodes:\n"
-                                  "  g: {operator: gen, resources: {cpus: 2, memory: 512Mi, gpu: 1, environment: train}}\n"
-                                  "  h: {operator: pass, inputs: {in: g.out}}\n");
-  ASSERT_EQ(TickUntilDone(*engine_, run.id).state, "succeeded");
-  EXPECT_EQ(launcher_.processes()[0].task.allocation,
-            Json({{"cpus", 2}, {"memory_mib", 512}, {"gpus", Json::array()}, {"gpu", 1},
-                  {"environment", "train"}}));
-  EXPECT_EQ(launcher_.processes()[1].task.allocation,
-            Json({{"cpus", 1}, {"memory_mib", 0}, {"gpus", Json::array()}}));
-}
-
 TEST_F(EngineFeaturesTest, ASecondIdenticalRunReusesCachedOutputs) {
   AddCacheableOperators();
   const std::string yaml = "name: p\nnodes:\n  g: {operator: gen-c, params: {n: 1}}\n"

@@ -30,6 +30,12 @@ struct Engine::Running {
   // Set when the attempt ran past its node's timeout: SIGTERM was sent, SIGKILL follows
   // at kill_at_ms, and its exit counts as a failed attempt.
   bool timed_out = false;
+  // Its grant's job at the broker (0 = none), released when the process ends unless
+  // it was preempted: then it stays queued for the task's next attempt.
+  uint64_t job = 0;
+  // Set when the broker preempted it: SIGTERM was sent, SIGKILL follows at kill_at_ms.
+  bool preempted = false;
+  std::string preempted_why;
 };
 
 }  // namespace tandem::workflow

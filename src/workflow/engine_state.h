@@ -31,6 +31,10 @@ struct TaskState {
   // A failed attempt waiting for its retry starts no earlier than this; stored as the
   // task's not_before_ms, so a restart keeps the wait.
   TimeMs retry_at_ms = 0;
+  // Its request to the resource broker, queued or granted; 0 = none.
+  uint64_t job = 0;
+  // Attempts stopped by preemption: they do not count against `retries`.
+  int preempted_attempts = 0;
 };
 
 struct RunState {

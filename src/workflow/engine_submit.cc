@@ -135,6 +135,14 @@ Status Engine::Cancel(const std::string& run_id) {
     r->kill_at_ms = now + options_.kill_grace_ms;
   }
   if (it != runs_.end()) {
+    // Running tasks give their resources back when their process ends (Tick); the
+    // ones still waiting for theirs leave the queue now.
+    for (TaskState& t : it->second->tasks) {
+      const bool running = std::any_of(running_.begin(), running_.end(), [&](const auto& r) {
+        return r->run_id == run_id && r->job == t.job;
+      });
+      if (!running) ReleaseResources(t);
+    }
     runs_.erase(it);
     run_order_.erase(std::find(run_order_.begin(), run_order_.end(), run_id));
   }
@@ -220,6 +228,12 @@ Status Engine::AdoptRun(const store::RunRecord& run) {
       r->exit_watch = ExitWatch(handle.pid);
       r->task_dir = std::filesystem::path(options_.data_dir) / task.rec.task_dir;
       if (inputs.ok()) r->inputs = std::move(*inputs);
+      if (options_.broker != nullptr) {
+        // Back on the books where it runs (granted at once unless the cluster shrank).
+        auto acquired = AcquireResources(*state, i);
+        if (!acquired.ok()) spdlog::warn("task {}: resources: {}", task.rec.id, acquired.status().ToString());
+        r->job = task.job;
+      }
       running_.push_back(std::move(r));
       spdlog::info("task {} ({}): watching pid {} again", task.rec.id, task.rec.node, handle.pid);
       continue;

@@ -1,7 +1,6 @@
 #include "workflow/node_options.h"
 
-#include <cctype>
-
+#include "resources/resource_request.h"
 #include "workflow/duration.h"
 
 namespace tandem::workflow {
@@ -39,66 +38,6 @@ void ParseRetries(const Json& v, const std::string& path, NodeOptions* o,
   o->retries = count->get<int>();
 }
 
-// "512Mi", "2Gi", "1024Ki" -> MiB (rounded up).
-std::optional<int64_t> MemoryMib(const Json& v) {
-  if (!v.is_string()) return std::nullopt;
-  const std::string s = v.get<std::string>();
-  size_t i = 0;
-  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
-  if (i == 0 || i > 12) return std::nullopt;
-  const int64_t n = std::stoll(s.substr(0, i));
-  const std::string unit = s.substr(i);
-  if (unit == "Ki") return (n + 1023) / 1024;
-  if (unit == "Mi") return n;
-  if (unit == "Gi") return n * 1024;
-  if (unit == "Ti") return n * 1024 * 1024;
-  return std::nullopt;
-}
-
-void ParseResources(const Json& v, const std::string& path, NodeOptions* o,
-                    std::vector<std::string>* problems) {
-  if (!v.is_object()) {
-    problems->push_back(path + ": expected a mapping {cpus, memory, gpu, environment}");
-    return;
-  }
-  Json& a = o->allocation;
-  for (const auto& [k, item] : v.items()) {
-    const std::string p = path + "." + k;
-    if (k == "cpus") {
-      if (item.is_number() && item.get<double>() > 0) {
-        a["cpus"] = item;
-      } else {
-        problems->push_back(p + ": expected a number > 0");
-      }
-    } else if (k == "memory") {
-      auto mib = MemoryMib(item);
-      if (mib) {
-        a["memory_mib"] = *mib;
-      } else {
-        problems->push_back(p + ": expected a size like 512Mi or 2Gi");
-      }
-    } else if (k == "gpu") {
-      const bool whole = item.is_number() && item.get<double>() >= 0;
-      const bool fraction = item.is_object() && item.size() == 1 && item.contains("fraction") &&
-                            item["fraction"].is_number() && item["fraction"].get<double>() > 0 &&
-                            item["fraction"].get<double>() <= 1;
-      if (whole || fraction) {
-        a["gpu"] = item;
-      } else {
-        problems->push_back(p + ": expected a number >= 0 or {fraction: 0..1}");
-      }
-    } else if (k == "environment") {
-      if (item == "train" || item == "test" || item == "infer") {
-        a["environment"] = item;
-      } else {
-        problems->push_back(p + ": expected train, test or infer");
-      }
-    } else {
-      problems->push_back(p + ": unknown key");
-    }
-  }
-}
-
 }  // namespace
 
 NodeOptions ParseNodeOptions(const Json& reserved, const std::string& path,
@@ -133,7 +72,11 @@ NodeOptions ParseNodeOptions(const Json& reserved, const std::string& path,
       }
     }
   }
-  if (reserved.contains("resources")) ParseResources(reserved["resources"], path + ".resources", &o, problems);
+  if (reserved.contains("resources")) {
+    const size_t before = problems->size();
+    resources::CheckResources(reserved["resources"], path + ".resources", problems);
+    if (problems->size() == before) o.resources = reserved["resources"];
+  }
   return o;
 }
 

@@ -5,7 +5,8 @@
 //   timeout:   30s                             # ms | s | m | h; kill and fail the attempt
 //   cache:     true | false                    # default true
 //   when:      "evaluate.metrics.accuracy >= 0.9"
-//   resources: {cpus: 2, memory: 2Gi, gpu: 1 | {fraction: 0.5}, environment: train}
+//   resources: {cpus: 2, memory: 2Gi, gpu: 1 | {fraction: 0.5}, priority: 5, ...}
+//                                               # resources/resource_request.h
 //
 // Shape only; which nodes `when` may name is checked by ValidatePipeline.
 #include <cstdint>
@@ -24,8 +25,9 @@ struct NodeOptions {
   int64_t timeout_ms = 0;    // 0: none
   bool cache = true;
   std::optional<WhenExpr> when;
-  // task.json "allocation": {"cpus", "memory_mib", "gpus": [], "gpu", "environment"}.
-  Json allocation = {{"cpus", 1}, {"memory_mib", 0}, {"gpus", Json::array()}};
+  // As written (checked); over the operator's default resources it makes the task's
+  // scheduler request (resources::RequestFor).
+  Json resources = Json::object();
 };
 
 // Reads `reserved` (NodeSpec::reserved) of the node at `path` ("nodes.train"); each

@@ -118,30 +118,29 @@ TEST_F(SpecFeaturesTest, NodeOptionsParse) {
   EXPECT_EQ(g.backoff_ms, 1000);
   EXPECT_EQ(g.timeout_ms, 30000);
   EXPECT_FALSE(g.cache);
-  EXPECT_EQ(g.allocation["cpus"], 2);
-  EXPECT_EQ(g.allocation["memory_mib"], 2048);
-  EXPECT_EQ(g.allocation["gpu"]["fraction"], 0.5);
-  EXPECT_EQ(g.allocation["environment"], "train");
+  EXPECT_EQ(g.resources, Json({{"cpus", 2}, {"memory", "2Gi"}, {"gpu", {{"fraction", 0.5}}},
+                                {"environment", "train"}}));
   const NodeOptions& h = plan.options[1];
   EXPECT_EQ(h.retries, 3);
   EXPECT_EQ(h.backoff_ms, 500);
   EXPECT_EQ(h.timeout_ms, 0);
   EXPECT_TRUE(h.cache);
-  EXPECT_EQ(h.allocation, Json({{"cpus", 1}, {"memory_mib", 0}, {"gpus", Json::array()}}));
+  EXPECT_EQ(h.resources, Json::object());
 }
 
 TEST_F(SpecFeaturesTest, NodeOptionProblemsAreAllReportedWithPaths) {
   EXPECT_EQ(Problems("name: p\nnodes:\n"
                      "  g: {operator: gen, retries: -1, timeout: 30, cache: maybe,\n"
-                     "      resources: {cpus: 0, memory: 2GB, gpu: {fraction: 2}, environment: prod, disk: 1}}\n"
+                     "      resources: {cpus: -1, memory: 2GB, gpu: {fraction: 2}, environment: prod, disk: 1}}\n"
                      "  h: {operator: pass, inputs: {in: g.out}, retries: {count: 1, backoff: soon}, timeout: 10d}\n"),
             "nodes.g.retries: expected a count 0..100 or {count, backoff}; "
             "nodes.g.cache: expected true or false; "
-            "nodes.g.resources.cpus: expected a number > 0; "
-            "nodes.g.resources.disk: unknown key; "
-            "nodes.g.resources.environment: expected train, test or infer; "
-            "nodes.g.resources.gpu: expected a number >= 0 or {fraction: 0..1}; "
-            "nodes.g.resources.memory: expected a size like 512Mi or 2Gi; "
+            "nodes.g.resources.cpus: must not be negative; "
+            "nodes.g.resources.disk: unknown key (known: cpus, memory, gpu, models, priority, project, "
+            "environment, mode); "
+            "nodes.g.resources.environment: expected train, test or infer, got 'prod'; "
+            "nodes.g.resources.gpu.fraction: must be in (0, 1]; "
+            "nodes.g.resources.memory: unknown unit 'GB' (use Mi, Gi or Ti); "
             "nodes.h.retries.backoff: expected a duration like 1s, 500ms, 2m; "
             "nodes.h.timeout: expected a duration like 30s, 500ms, 10m, 1h");
 }

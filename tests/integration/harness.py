@@ -21,18 +21,25 @@ def free_port():
 
 
 class Tandem:
-    def __init__(self, binary, data_dir=None):
+    def __init__(self, binary, data_dir=None, config=None):
+        """config: the text of a YAML settings file for `server --config`."""
         self.binary = binary
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="tandem-it-")
+        self.config_file = None
+        if config is not None:
+            self.config_file = os.path.join(self.data_dir, "config.yaml")
+            with open(self.config_file, "w") as f:
+                f.write(config)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc = None
 
     def start(self, timeout=30):
         with open(os.path.join(self.data_dir, "server.log"), "ab") as log:
+            extra = ["--config", self.config_file] if self.config_file else []
             self.proc = subprocess.Popen(
                 [self.binary, "server", "--data-dir", self.data_dir, "--listen",
-                 f"127.0.0.1:{self.port}"],
+                 f"127.0.0.1:{self.port}", *extra],
                 stdout=log, stderr=log, start_new_session=True)
         deadline = time.time() + timeout
         while time.time() < deadline:

@@ -70,11 +70,11 @@ namespace {
 
 class Fgd : public PlacementPolicy {
  public:
-  Fgd(const FragmentationModel* frag, uint64_t seed) : frag_(frag), rng_(seed) {}
+  explicit Fgd(const FragmentationModel* frag) : frag_(frag) {}
   const char* name() const override { return "fgd"; }
   std::optional<Placement> Place(const ClusterState& c, const Request& r) override {
     const Demand d = c.Resolve(r);
-    return PickBest(c, d, rng_, [&](int n) -> std::optional<NodeScore> {
+    return PickBest(c, d, [&](int n) -> std::optional<NodeScore> {
       FgdChoice choice = BestFgdChoice(*frag_, c, n, d, /*quantized=*/true);
       return NodeScore{QuantizedFgdScore(choice.frag_increase), choice.gpus};
     });
@@ -82,13 +82,12 @@ class Fgd : public PlacementPolicy {
 
  private:
   const FragmentationModel* frag_;
-  Rng rng_;
 };
 
 }  // namespace
 
 std::unique_ptr<PlacementPolicy> NewFgd(const PolicyContext& ctx) {
-  return std::make_unique<Fgd>(ctx.fragmentation, ctx.seed);
+  return std::make_unique<Fgd>(ctx.fragmentation);
 }
 
 }  // namespace tandem::scheduler

@@ -1,7 +1,8 @@
 // gpu-clustering, as in the FGD artifact: keep tasks of one kind (sharing, 1-GPU, 2-GPU,
 // ...) together. Best: a node running only this kind; then one running it among others;
 // then an idle node; last a node running other kinds. Within each band, fuller nodes
-// first. Integer scores 0..100, ties broken at random; CPU-only tasks land at random.
+// first. Integer scores 0..100, ties to the first node name (scoring.h); CPU-only tasks
+// score 0 everywhere, so they land on the first node by name that can host them.
 #include "scheduler/policy/policies.h"
 #include "scheduler/policy/scoring.h"
 
@@ -12,11 +13,10 @@ constexpr int64_t kMaxSpecGpuMilli = 8000;
 
 class GpuClustering : public PlacementPolicy {
  public:
-  explicit GpuClustering(uint64_t seed) : rng_(seed) {}
   const char* name() const override { return "gpu-clustering"; }
   std::optional<Placement> Place(const ClusterState& c, const Request& r) override {
     const Demand d = c.Resolve(r);
-    return PickBest(c, d, rng_, [&](int n) -> std::optional<NodeScore> {
+    return PickBest(c, d, [&](int n) -> std::optional<NodeScore> {
       const GpuMask gpus = BestFitGpus(c, n, d);
       if (d.kind() < 0) return NodeScore{0, gpus};
       const NodeState& s = c.node(n);
@@ -29,15 +29,12 @@ class GpuClustering : public PlacementPolicy {
       return NodeScore{double(fullness + band), gpus};
     });
   }
-
- private:
-  Rng rng_;
 };
 
 }  // namespace
 
-std::unique_ptr<PlacementPolicy> NewGpuClustering(const PolicyContext& ctx) {
-  return std::make_unique<GpuClustering>(ctx.seed);
+std::unique_ptr<PlacementPolicy> NewGpuClustering(const PolicyContext&) {
+  return std::make_unique<GpuClustering>();
 }
 
 }  // namespace tandem::scheduler

@@ -1,7 +1,8 @@
 // gpu-packing, as in the FGD artifact: prefer, in this order, (1) sharing partly used
 // GPUs (fewer free thousandths on them is better), (2) fully free GPUs of a node that is
 // already in use (fewer of them is better), (3) a node with all GPUs free. Integer scores
-// in 0..100, ties broken at random; CPU-only tasks land at random.
+// in 0..100, ties to the first node name (scoring.h); CPU-only tasks score 0 everywhere,
+// so they land on the first node by name that can host them.
 #include <algorithm>
 
 #include "scheduler/policy/policies.h"
@@ -12,11 +13,10 @@ namespace {
 
 class GpuPacking : public PlacementPolicy {
  public:
-  explicit GpuPacking(uint64_t seed) : rng_(seed) {}
   const char* name() const override { return "gpu-packing"; }
   std::optional<Placement> Place(const ClusterState& c, const Request& r) override {
     const Demand d = c.Resolve(r);
-    return PickBest(c, d, rng_, [&](int n) -> std::optional<NodeScore> {
+    return PickBest(c, d, [&](int n) -> std::optional<NodeScore> {
       const GpuMask gpus = BestFitGpus(c, n, d);
       if (d.gpu_count == 0) return NodeScore{0, gpus};
       const NodeState& s = c.node(n);
@@ -33,15 +33,12 @@ class GpuPacking : public PlacementPolicy {
       return NodeScore{double(std::max<int64_t>(100 - left_percent / 10, 50)), gpus};
     });
   }
-
- private:
-  Rng rng_;
 };
 
 }  // namespace
 
-std::unique_ptr<PlacementPolicy> NewGpuPacking(const PolicyContext& ctx) {
-  return std::make_unique<GpuPacking>(ctx.seed);
+std::unique_ptr<PlacementPolicy> NewGpuPacking(const PolicyContext&) {
+  return std::make_unique<GpuPacking>();
 }
 
 }  // namespace tandem::scheduler

@@ -12,7 +12,11 @@ class RandomFit : public PlacementPolicy {
   const char* name() const override { return "random-fit"; }
   std::optional<Placement> Place(const ClusterState& c, const Request& r) override {
     const Demand d = c.Resolve(r);
-    std::optional<Placement> p = PickBest(c, d, rng_, [](int) { return NodeScore{0, 0}; });
+    std::optional<Placement> p;
+    uint64_t hosts = 0;
+    for (int n = 0; n < c.node_count(); ++n) {
+      if (CanHost(c, n, d) && rng_.Below(++hosts) == 0) p = Placement{n, 0};  // reservoir sampling
+    }
     if (!p) return p;
     const GpuMask fitting = c.FittingGpus(p->node, d);
     if (!d.sharing()) {

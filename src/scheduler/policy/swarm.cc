@@ -10,7 +10,8 @@
 
 namespace tandem::scheduler {
 
-double SwarmHeuristic(const ClusterState& c, int n, const Demand& d, double frag_increase, double balance) {
+double SwarmHeuristic(const ClusterState& c, int n, const Demand& d, double frag_increase, double balance,
+                      double starvation) {
   const NodeState& s = c.node(n);
   const double cpu_free = c.spec(n).cpu_milli > 0
                               ? static_cast<double>(s.cpu_left - d.cpu_milli) / static_cast<double>(c.spec(n).cpu_milli)
@@ -18,7 +19,10 @@ double SwarmHeuristic(const ClusterState& c, int n, const Demand& d, double frag
   const double gpu_free = s.gpu_count > 0 ? static_cast<double>(s.gpu_milli_left() - d.total_gpu_milli()) /
                                                 (double{kMilliPerGpu} * s.gpu_count)
                                           : 0;
-  return frag_increase + balance * std::abs(cpu_free - gpu_free) * kMilliPerGpu;
+  // Spare CPU is cheap (CPU-only tasks soak it up); GPUs left without the CPU to feed
+  // them are what fails GPU tasks at saturation, hence the extra weight on that side.
+  const double starved = std::max(0.0, gpu_free - cpu_free);
+  return frag_increase + (balance * std::abs(cpu_free - gpu_free) + starvation * starved) * kMilliPerGpu;
 }
 
 namespace {
@@ -94,7 +98,7 @@ class Swarm : public PlacementPolicy {
   Option Evaluate(const ClusterState& c, int n, const Demand& d) const {
     FgdChoice choice = BestFgdChoice(*frag_, c, n, d, /*quantized=*/false);
     return {Placement{n, choice.gpus},
-            SwarmHeuristic(c, n, d, choice.frag_increase, options_.balance)};
+            SwarmHeuristic(c, n, d, choice.frag_increase, options_.balance, options_.starvation)};
   }
 
   std::vector<int> RankNodes(const ClusterState& c, const Demand& d) const {

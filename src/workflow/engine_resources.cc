@@ -1,0 +1,84 @@
+// How tasks get, keep and give back their resources (EngineOptions::broker).
+#include <signal.h>
+
+#include "core/log.h"
+#include "resources/resource_request.h"
+#include "workflow/engine.h"
+#include "workflow/engine_running.h"
+#include "workflow/engine_state.h"
+
+namespace tandem::workflow {
+
+namespace st = store::state;
+
+namespace {
+
+constexpr const char* kOwner = "engine";
+
+}  // namespace
+
+Result<std::optional<resources::Grant>> Engine::AcquireResources(RunState& run, size_t index) {
+  TaskState& task = run.tasks[index];
+  if (task.job == 0) {
+    const std::string name = run.rec.id + "/" + task.rec.node;
+    ASSIGN_OR_RETURN(scheduler::Request request,
+                     resources::RequestFor(task.def.resources, task.options.resources, name,
+                                           "nodes." + task.rec.node + ".resources"));
+    const std::string holder = name + " attempt " + std::to_string(std::max(task.rec.attempt, 0) + 1);
+    auto job = options_.broker->Submit(kOwner, holder, request);
+    if (!job.ok()) return job.status().WithContext("nodes." + task.rec.node + ".resources");
+    task.job = *job;
+  }
+  if (auto grant = options_.broker->Granted(task.job)) return grant;
+  const std::string message = "waiting for resources: " + options_.broker->WaitingReason(task.job);
+  if (task.rec.state == st::kPending && message != task.rec.message) {
+    store::TaskRecord next = task.rec;
+    next.message = message;
+    Status written = store_.UpdateTask(next);
+    if (written.ok()) {
+      task.rec = std::move(next);
+    } else {
+      spdlog::warn("task {}: recording its wait: {}", task.rec.id, written.ToString());
+    }
+  }
+  return std::optional<resources::Grant>();
+}
+
+void Engine::ReleaseResources(TaskState& task) {
+  if (options_.broker == nullptr || task.job == 0) return;
+  options_.broker->Release(task.job);
+  task.job = 0;
+}
+
+void Engine::StopPreempted() {
+  if (options_.broker == nullptr) return;
+  for (const resources::Notice& notice : options_.broker->TakeNotices(kOwner)) {
+    for (auto& r : running_) {
+      if (r->job != notice.job || r->cancelled || r->preempted) continue;
+      // SIGTERM first: the operator may checkpoint before it goes.
+      Status st = launcher_.Kill(r->handle, SIGTERM);
+      if (!st.ok()) spdlog::warn("task {}: SIGTERM: {}", r->task_id, st.ToString());
+      r->preempted = true;
+      r->preempted_why = notice.why;
+      r->kill_at_ms = clock_.NowMs() + options_.kill_grace_ms;
+      spdlog::info("task {}: preempted ({}); stopping it", r->task_id, notice.why);
+    }
+  }
+}
+
+void Engine::RequeuePreempted(RunState& run, Running& r) {
+  TaskState& task = run.tasks[r.task];
+  store::TaskRecord next = task.rec;
+  next.state = st::kPending;
+  next.pid = 0;
+  next.start_ticks = 0;
+  next.finished_ms = clock_.NowMs();
+  next.message = "preempted in attempt " + std::to_string(next.attempt) + " (" + r.preempted_why +
+                 "); queued again";
+  Status written = store_.UpdateTask(next);
+  if (!written.ok()) spdlog::error("task {}: recording its preemption: {}", next.id, written.ToString());
+  task.rec = std::move(next);
+  ++task.preempted_attempts;
+}
+
+}  // namespace tandem::workflow
