@@ -532,6 +532,14 @@ Status ServiceManager::Restore(const store::ServiceRecord& row) {
     if (alive && r.state == "ready" && r.port > 0 && Ready(r.host, r.port)) {
       s.replicas.push_back(LiveReplica{r});
       spdlog::info("service '{}': adopted replica {} (pid {})", name, r.id, r.pid);
+      // Back on the scheduler's books (the process keeps the limits it started with).
+      if (options_.allocator) {
+        auto booked = options_.allocator->Acquire(name, r.id, s.spec.resources);
+        if (!booked.ok()) {
+          spdlog::warn("service '{}': replica {} runs beyond the books: {}", name, r.id,
+                       booked.status().ToString());
+        }
+      }
       continue;
     }
     if (alive) Terminate(h);
