@@ -10,6 +10,8 @@
 
 #include "core/fs.h"
 #include "exec/local_launcher.h"
+#include "resources/inventory.h"
+#include "serving/broker_allocator.h"
 #include "serving/test_util.h"
 
 namespace tandem::serving {
@@ -237,6 +239,55 @@ TEST_F(ServiceManagerTest, WatchdogRestartsADeadReplicaAndCountsIt) {
   EXPECT_EQ(after->replicas[1].restarts, 0);
   EXPECT_EQ(store_->ListReplicas("svc")->at(0).restarts, 1);
   ExpectInferWorks(*manager_, "svc");
+}
+
+TEST_F(ServiceManagerTest, AReplicaWhoseGpuIsDrainedRestartsOnTheSliceItWasMovedTo) {
+  // A declared node with two inference GPUs; replicas booked through the broker.
+  Json cluster = {{"nodes", {{{"name", "box"}, {"cpus", 4}, {"memory", "8Gi"},
+                              {"gpus", {{{"model", "T4"}, {"memory", "16Gi"}, {"count", 2}}}}}}}};
+  auto config = resources::ServerCluster(cluster, {});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  auto scheduler = scheduler::Scheduler::Create(scheduler::ClusterState(config->nodes), {});
+  ASSERT_TRUE(scheduler.ok());
+  resources::ResourceBroker broker(std::move(scheduler).value(), RealClock());
+  BrokerReplicaAllocator allocator(broker);
+  manager_->StopAll();
+  options_.allocator = &allocator;
+  manager_ = NewManager();
+
+  ServiceOptions o;
+  o.resources = {{"gpu", {{"fraction", 0.5}}}};
+  auto s = manager_->Deploy("svc", Ref("cancer"), o);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  auto gpu_of_r1 = [&]() -> int {
+    const Json snap = broker.Snapshot();
+    for (const Json& j : snap["jobs"]) {
+      if (j.value("holder", "") == "service svc replica r1" && j["state"] == "running") return j["gpus"][0];
+    }
+    return -1;
+  };
+  const int first = gpu_of_r1();
+  ASSERT_GE(first, 0);
+
+  ASSERT_TRUE(broker.Drain("box/" + std::to_string(first), "admin").ok());
+  ASSERT_TRUE(manager_->CheckReplicas().ok());  // stops r1: its slice moved
+  auto after = manager_->Get("svc");
+  for (int i = 0; i < 1000 && after.ok() && (after->replicas[0].restarts != 1 ||
+                                             after->replicas[0].state != "ready"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_TRUE(manager_->CheckReplicas().ok());
+    after = manager_->Get("svc");
+  }
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->replicas[0].restarts, 1);
+  EXPECT_EQ(after->replicas[0].state, "ready");
+  EXPECT_NE(after->replicas[0].pid, s->replicas[0].pid);
+  EXPECT_EQ(gpu_of_r1(), 1 - first);  // on the other GPU, booked once
+  EXPECT_EQ(broker.Snapshot()["jobs"].size(), 1u);
+  ExpectInferWorks(*manager_, "svc");
+  ASSERT_TRUE(manager_->Stop("svc").ok());
+  EXPECT_TRUE(broker.Snapshot()["jobs"].empty());  // a stopped service gives its slices back
+  manager_.reset();
 }
 
 TEST_F(ServiceManagerTest, RestoreAllAdoptsLiveReplicasAndRestartsDeadOnes) {
