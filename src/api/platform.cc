@@ -107,7 +107,7 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::
   ASSIGN_OR_RETURN(p->broker, OpenBroker(config, probed));
   if (config.cluster.is_null() && !probed.gpus.empty()) {
     p->health_watch = std::make_unique<resources::HealthWatch>(
-        *p->broker, probed.node_name.empty() ? "local" : probed.node_name,
+        *p->broker, resources::ProbedNodeName(probed),
         [] { return exec::ProbeNvmlGpus(exec::ProbeOptions{}.nvml_library); });
   }
   p->replica_allocator = std::make_unique<serving::BrokerReplicaAllocator>(*p->broker);

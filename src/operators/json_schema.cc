@@ -9,6 +9,8 @@
 #include <cmath>
 #include <exception>
 
+#include "core/problems.h"
+
 namespace tandem::operators {
 namespace {
 
@@ -219,12 +221,6 @@ Result<Json> ApplyParamsSchema(const JsonSchema& schema, const Json& params,
 Result<Json> ApplyParamsSchema(const Json& schema, const Json& params, const std::string& root_path) {
   ASSIGN_OR_RETURN(JsonSchema compiled, JsonSchema::Compile(schema, root_path + " schema"));
   return ApplyParamsSchema(compiled, params, root_path);
-}
-
-std::string JoinProblems(const std::vector<std::string>& problems) {
-  std::string out;
-  for (const auto& p : problems) out += (out.empty() ? "" : "; ") + p;
-  return out;
 }
 
 }  // namespace tandem::operators

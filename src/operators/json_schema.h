@@ -43,7 +43,4 @@ Result<Json> ApplyParamsSchema(const Json& schema, const Json& params, const std
 Result<Json> ApplyParamsSchema(const JsonSchema& schema, const Json& params,
                                const std::string& root_path);
 
-// Joins problems into one message: "a; b; c".
-std::string JoinProblems(const std::vector<std::string>& problems);
-
 }  // namespace tandem::operators

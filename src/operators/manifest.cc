@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "core/problems.h"
 #include "core/fs.h"
 #include "core/yaml_json.h"
 #include "operators/json_schema.h"

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/problems.h"
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "data/csv.h"

@@ -1,7 +1,5 @@
 #include "resources/broker.h"
 
-#include <cctype>
-
 #include "core/digits.h"
 #include "core/log.h"
 
@@ -48,20 +46,7 @@ std::string ResourceBroker::WaitingReason(JobId job) const {
   std::lock_guard<std::mutex> lock(mu_);
   const sch::JobInfo* info = scheduler_->Find(job);
   if (info == nullptr || info->state != sch::JobState::kPending) return "";
-  return Readable(info->waiting_reason);
-}
-
-std::string ResourceBroker::Readable(const std::string& reason) const {
-  // The scheduler names jobs by id ("preempted by job 7"); people know them by holder.
-  const std::string marker = "job ";
-  const size_t at = reason.find(marker);
-  if (at == std::string::npos) return reason;
-  size_t end = at + marker.size();
-  while (end < reason.size() && std::isdigit(static_cast<unsigned char>(reason[end]))) ++end;
-  if (end == at + marker.size()) return reason;
-  auto h = holders_.find(std::stoull(reason.substr(at + marker.size(), end - at - marker.size())));
-  if (h == holders_.end()) return reason;
-  return reason.substr(0, at) + h->second.holder + reason.substr(end);
+  return info->waiting_reason;
 }
 
 void ResourceBroker::Release(JobId job) {
@@ -92,7 +77,7 @@ void ResourceBroker::Absorb(const sch::ScheduleResult& result) {
     if (h == holders_.end()) continue;
     const sch::JobInfo* info = scheduler_->Find(job);
     notices_[h->second.owner].push_back(
-        {Notice::Kind::kPreempted, job, info != nullptr ? Readable(info->waiting_reason) : "preempted"});
+        {Notice::Kind::kPreempted, job, info != nullptr ? info->waiting_reason : "preempted"});
   }
   for (const sch::Allocation& a : result.moved) {
     auto h = holders_.find(a.job);
@@ -106,7 +91,7 @@ void ResourceBroker::Absorb(const sch::ScheduleResult& result) {
 }
 
 void ResourceBroker::Record(const std::string& kind, JobId job, const std::string& detail) {
-  Json event = {{"at_ms", clock_.NowMs()}, {"kind", kind}, {"detail", Readable(detail)}};
+  Json event = {{"at_ms", clock_.NowMs()}, {"kind", kind}, {"detail", detail}};
   std::string who;
   if (job != 0) {
     event["job"] = job;
@@ -115,7 +100,7 @@ void ResourceBroker::Record(const std::string& kind, JobId job, const std::strin
     event["holder"] = who;
   }
   spdlog::info("resources: {}{}{}", kind, who.empty() ? "" : " " + who,
-               detail.empty() ? "" : ": " + event["detail"].get<std::string>());
+               detail.empty() ? "" : ": " + detail);
   events_.push_back(std::move(event));
   while (events_.size() > kMaxEvents) events_.pop_front();
 }

@@ -89,8 +89,6 @@ class ResourceBroker {
   void Absorb(const scheduler::ScheduleResult& result);
   void Record(const std::string& kind, JobId job, const std::string& detail);
   Grant GrantOf(JobId job) const;  // REQUIRES: running; mu_ held
-  // `reason` with "job N" replaced by that job's holder. mu_ held.
-  std::string Readable(const std::string& reason) const;
   Result<std::pair<int, int>> ParseDevice(const std::string& device) const;  // node, gpu (-1: all)
 
   mutable std::mutex mu_;

@@ -5,6 +5,10 @@
 
 namespace tandem::resources {
 
+std::string ProbedNodeName(const exec::NodeDevices& probed) {
+  return probed.node_name.empty() ? "local" : probed.node_name;
+}
+
 Result<scheduler::ClusterConfig> ServerCluster(const Json& declared, const exec::NodeDevices& probed) {
   if (!declared.is_null()) {
     auto parsed = scheduler::ParseClusterConfig(declared);
@@ -13,7 +17,7 @@ Result<scheduler::ClusterConfig> ServerCluster(const Json& declared, const exec:
     return parsed;
   }
   scheduler::NodeSpec node;
-  node.name = probed.node_name.empty() ? "local" : probed.node_name;
+  node.name = ProbedNodeName(probed);
   // At least one CPU: a task asks for one by default, and a container's quota of half a
   // core must still run tasks (slowly) rather than refuse them all.
   node.cpu_milli = std::max<int64_t>(1000, std::llround(probed.cpus * 1000));

@@ -273,9 +273,9 @@ ScheduleResult Scheduler::Schedule(TimeMs now) {
       continue;
     }
     if (auto preemption = FindPreemption(job)) {
-      for (JobId victim : preemption->first) {
-        Requeue(jobs_[victim], now, "preempted", "preempted by job " + std::to_string(id), out);
-      }
+      // Named as its submitter named it (the server: "run-x/train"), by id otherwise.
+      const std::string by = job.request.name.empty() ? "job " + std::to_string(id) : job.request.name;
+      for (JobId victim : preemption->first) Requeue(jobs_[victim], now, "preempted", "preempted by " + by, out);
       Start(job, preemption->second, now, out);
       continue;
     }

@@ -34,9 +34,9 @@ Result<ReplicaAllocation> BrokerReplicaAllocator::Acquire(const std::string& ser
     jobs_[{service, replica_id}] = job;
   }
   ReplicaAllocation out;
-  out.limits = resources::LimitsFor(*grant, resources::DeclaresCpus(Json::object(), resources),
-                                    resources::DeclaresMemory(Json::object(), resources));
-  if (resources::DeclaresCpus(Json::object(), resources)) {
+  const bool cpus_asked = resources::DeclaresCpus(Json::object(), resources);
+  out.limits = resources::LimitsFor(*grant, cpus_asked, resources::DeclaresMemory(Json::object(), resources));
+  if (cpus_asked) {
     out.threads = std::max(1, static_cast<int>(std::ceil(static_cast<double>(grant->cpu_milli) / 1000.0)));
   }
   out.env["TANDEM_ALLOCATION"] = resources::AllocationJson(*grant).dump();

@@ -4,6 +4,7 @@
 
 #include "core/ids.h"
 #include "core/log.h"
+#include "core/problems.h"
 #include "registry/model_library.h"
 #include "resources/resource_request.h"
 
@@ -103,11 +104,7 @@ Result<ServiceView> ServiceManager::Deploy(const std::string& name,
   if (options.batch_delay_us < 0) return InvalidArgument("batch delay: must be >= 0");
   std::vector<std::string> problems;
   resources::CheckResources(options.resources, "resources", &problems);
-  if (!problems.empty()) {
-    std::string all = problems[0];
-    for (size_t i = 1; i < problems.size(); ++i) all += "; " + problems[i];
-    return InvalidArgument(all);
-  }
+  if (!problems.empty()) return InvalidArgument(JoinProblems(problems));
   ASSIGN_OR_RETURN(store::ModelVersionRecord mv, Resolve(model));
   if (!Claim(name)) return Busy(name);
   ClaimGuard guard([this, name] { Release(name); });

@@ -8,12 +8,12 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "resources/grant_limits.h"
+#include "resources/resource_request.h"
 #include "workflow/duration.h"
 #include "workflow/engine_running.h"
 #include "workflow/engine_state.h"
 #include "workflow/engine_wake.h"
-#include "resources/grant_limits.h"
-#include "resources/resource_request.h"
 #include "workflow/registration.h"
 #include "workflow/task_launch.h"
 #include "workflow/task_logs.h"
@@ -95,6 +95,19 @@ void Engine::Tick() {
   StartReadyTasks();
 }
 
+void Engine::Terminate(Running& r) {
+  Status st = launcher_.Kill(r.handle, SIGTERM);
+  if (!st.ok()) spdlog::warn("task {}: SIGTERM: {}", r.task_id, st.ToString());
+  r.kill_at_ms = clock_.NowMs() + options_.kill_grace_ms;
+}
+
+void Engine::KillAfterGrace(Running& r) {
+  if (r.sigkill_sent || clock_.NowMs() < r.kill_at_ms) return;
+  Status st = launcher_.Kill(r.handle, SIGKILL);
+  if (!st.ok()) spdlog::warn("task {}: SIGKILL: {}", r.task_id, st.ToString());
+  r.sigkill_sent = true;
+}
+
 void Engine::PollRunning(Running& r, bool* finished) {
   if (r.cancelled) {
     // The run is gone from memory; only the process is left to end.
@@ -102,11 +115,7 @@ void Engine::PollRunning(Running& r, bool* finished) {
       *finished = true;
       return;
     }
-    if (!r.sigkill_sent && clock_.NowMs() >= r.kill_at_ms) {
-      Status st = launcher_.Kill(r.handle, SIGKILL);
-      if (!st.ok()) spdlog::warn("task {}: SIGKILL: {}", r.task_id, st.ToString());
-      r.sigkill_sent = true;
-    }
+    KillAfterGrace(r);
     return;
   }
   auto it = runs_.find(r.run_id);
@@ -132,10 +141,8 @@ void Engine::PollRunning(Running& r, bool* finished) {
     if (exit) {
       RequeuePreempted(run, r);
       *finished = true;
-    } else if (!r.sigkill_sent && clock_.NowMs() >= r.kill_at_ms) {
-      Status st = launcher_.Kill(r.handle, SIGKILL);
-      if (!st.ok()) spdlog::warn("task {}: SIGKILL: {}", r.task_id, st.ToString());
-      r.sigkill_sent = true;
+    } else {
+      KillAfterGrace(r);
     }
     return;
   }
@@ -143,14 +150,10 @@ void Engine::PollRunning(Running& r, bool* finished) {
   if (!exit && timeout_ms > 0) {
     const TimeMs now = clock_.NowMs();
     if (!r.timed_out && now - task.rec.started_ms >= timeout_ms) {
-      Status st = launcher_.Kill(r.handle, SIGTERM);
-      if (!st.ok()) spdlog::warn("task {}: SIGTERM: {}", r.task_id, st.ToString());
+      Terminate(r);
       r.timed_out = true;
-      r.kill_at_ms = now + options_.kill_grace_ms;
-    } else if (r.timed_out && !r.sigkill_sent && now >= r.kill_at_ms) {
-      Status st = launcher_.Kill(r.handle, SIGKILL);
-      if (!st.ok()) spdlog::warn("task {}: SIGKILL: {}", r.task_id, st.ToString());
-      r.sigkill_sent = true;
+    } else if (r.timed_out) {
+      KillAfterGrace(r);
     }
   }
   if (!exit && (fraction != task.rec.progress || message != task.rec.message)) {

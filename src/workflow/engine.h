@@ -132,6 +132,10 @@ class Engine {
 
   Status AdoptRun(const store::RunRecord& run);
   void PollRunning(Running& r, bool* finished);
+  // SIGTERM to the task's process group, SIGKILL due kill_grace_ms later.
+  void Terminate(Running& r);
+  // The SIGKILL that Terminate scheduled, once it is due (once).
+  void KillAfterGrace(Running& r);
   void StartReadyTasks();
   void FinishRuns();
   Status StartTask(RunState& run, size_t task, const std::optional<resources::Grant>& grant);

@@ -1,6 +1,4 @@
 // How tasks get, keep and give back their resources (EngineOptions::broker).
-#include <signal.h>
-
 #include "core/log.h"
 #include "resources/resource_request.h"
 #include "workflow/engine.h"
@@ -56,11 +54,9 @@ void Engine::StopPreempted() {
     for (auto& r : running_) {
       if (r->job != notice.job || r->cancelled || r->preempted) continue;
       // SIGTERM first: the operator may checkpoint before it goes.
-      Status st = launcher_.Kill(r->handle, SIGTERM);
-      if (!st.ok()) spdlog::warn("task {}: SIGTERM: {}", r->task_id, st.ToString());
+      Terminate(*r);
       r->preempted = true;
       r->preempted_why = notice.why;
-      r->kill_at_ms = clock_.NowMs() + options_.kill_grace_ms;
       spdlog::info("task {}: preempted ({}); stopping it", r->task_id, notice.why);
     }
   }

@@ -1,5 +1,4 @@
 // The engine's entry points besides the loop: Submit, Cancel and Recover.
-#include <signal.h>
 
 #include <algorithm>
 
@@ -129,10 +128,8 @@ Status Engine::Cancel(const std::string& run_id) {
   // sends SIGKILL to whatever is still there after the grace period.
   for (auto& r : running_) {
     if (r->run_id != run_id || r->cancelled) continue;
-    Status killed = launcher_.Kill(r->handle, SIGTERM);
-    if (!killed.ok()) spdlog::warn("task {}: SIGTERM: {}", r->task_id, killed.ToString());
+    Terminate(*r);
     r->cancelled = true;
-    r->kill_at_ms = now + options_.kill_grace_ms;
   }
   if (it != runs_.end()) {
     // Running tasks give their resources back when their process ends (Tick); the

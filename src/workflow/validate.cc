@@ -6,6 +6,7 @@
 #include <queue>
 #include <unordered_map>
 
+#include "core/problems.h"
 #include "core/ids.h"
 #include "operators/json_schema.h"
 #include "workflow/params_template.h"
@@ -21,11 +22,7 @@ class Problems {
  public:
   void Add(const std::string& p) { list_.push_back(p); }
   bool empty() const { return list_.empty(); }
-  std::string Join() const {
-    std::string out;
-    for (const auto& p : list_) out += (out.empty() ? "" : "; ") + p;
-    return out;
-  }
+  std::string Join() const { return JoinProblems(list_); }
 
  private:
   std::vector<std::string> list_;
