@@ -7,8 +7,8 @@
 //   bench_scheduler [--seeds 42-51] [--policies a,b] [--lists default,gpushare40]
 //                   [--threads N] [--data DIR] [--batch K] [--json]
 //                   [--ants A --iterations I --candidates C --balance B --starvation S
-//                    --temperature T]
-// The swarm policy is handed the arrivals in batches of K (default 16), one scheduling
+//                    --temperature T --evaporation E --budget-ms MS]
+// The swarm policy is handed the arrivals in batches of K (default 32), one scheduling
 // cycle's pending queue; every other policy decides one task at a time.
 #include <chrono>
 #include <cstdio>
@@ -72,7 +72,7 @@ int main(int argc, char** argv) {
   std::string seeds_text = "42-51", data = std::string(TANDEM_SOURCE_DIR) + "/data/traces/openb";
   std::vector<std::string> policies = PolicyNames(), lists = {"default", "gpushare40", "multigpu50"};
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  int batch = 16;
+  int batch = 0;  // 0: DefaultBatch
   SwarmOptions swarm;
   bool json = false;
   for (int i = 1; i < argc; ++i) {
@@ -97,6 +97,8 @@ int main(int argc, char** argv) {
     else if (arg == "--balance") swarm.balance = std::atof(value().c_str());
     else if (arg == "--starvation") swarm.starvation = std::atof(value().c_str());
     else if (arg == "--temperature") swarm.temperature = std::atof(value().c_str());
+    else if (arg == "--budget-ms") swarm.budget_ms = std::atof(value().c_str());
+    else if (arg == "--evaporation") swarm.evaporation = std::atof(value().c_str());
     else {
       std::fprintf(stderr, "error: unknown option %s\n", arg.c_str());
       return 2;
@@ -140,7 +142,7 @@ int main(int argc, char** argv) {
     std::map<std::string, InflationResult> results;
     for (const std::string& policy : policies) {
       InflationOptions options;
-      options.batch = policy == "swarm" ? std::max(batch, 1) : 1;
+      options.batch = policy == "swarm" && batch > 0 ? batch : DefaultBatch(policy);
       options.swarm = swarm;
       auto r = RunInflationSeeds(*nodes, requests, policy, *seeds, options, threads);
       if (!r.ok()) {

@@ -19,7 +19,7 @@ namespace {
 struct SimArgs {
   std::string nodes, pods, policy = "fgd", mode = "inflation", seeds;
   uint64_t seed = 42;
-  int batch = 1;
+  int batch = 0;  // 0: scheduler::DefaultBatch
   int threads = 0;
   double max_demand = 1.3;
   double load = 0.9;
@@ -58,7 +58,7 @@ int RunSim(const SimArgs& a) {
   if (a.mode != "inflation") return Fail(InvalidArgument("--mode: expected inflation or replay, got '" + a.mode + "'"));
   scheduler::InflationOptions o;
   o.max_demand = a.max_demand;
-  o.batch = a.batch;
+  o.batch = a.batch > 0 ? a.batch : scheduler::DefaultBatch(a.policy);
   const int threads = a.threads > 0 ? a.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   auto r = scheduler::RunInflationSeeds(*nodes, scheduler::RequestsOf(*pods), a.policy, *seeds, o, threads);
   if (!r.ok()) return Fail(r.status());
@@ -78,7 +78,7 @@ void AddSimCommands(CLI::App& app, CliContext& ctx) {
   sim->add_option("--mode", args->mode, "inflation (FGD paper protocol) | replay [inflation]");
   sim->add_option("--seed", args->seed, "Random seed [42]");
   sim->add_option("--seeds", args->seeds, "Several seeds, e.g. 42-51: runs each, reports the mean");
-  sim->add_option("--batch", args->batch, "inflation: arrivals per scheduling cycle [1]");
+  sim->add_option("--batch", args->batch, "inflation: arrivals per scheduling cycle [1; swarm 32]");
   sim->add_option("--threads", args->threads, "inflation: seeds run in parallel [cores]");
   sim->add_option("--max-demand", args->max_demand, "inflation: stop at this share of the GPUs [1.3]");
   sim->add_option("--load", args->load, "replay: offered GPU load [0.9]");

@@ -47,6 +47,8 @@ class Checkpoints {
 
 }  // namespace
 
+int DefaultBatch(const std::string& policy) { return policy == "swarm" ? 32 : 1; }
+
 Result<InflationResult> RunInflation(const std::vector<NodeSpec>& nodes, const std::vector<Request>& pods,
                                      const std::string& policy_name, const InflationOptions& options) {
   if (nodes.empty()) return InvalidArgument("nodes: the cluster has no node");

@@ -37,6 +37,10 @@ struct InflationResult {
   double decision_us_per_task = 0;
 };
 
+// The arrivals per cycle a policy is simulated with unless told: 1 (the paper's
+// protocol) for the greedy policies; 32 for swarm, which plans a queue jointly.
+int DefaultBatch(const std::string& policy);
+
 // One run. kInvalidArgument for an unknown policy or an empty node or pod list.
 Result<InflationResult> RunInflation(const std::vector<NodeSpec>& nodes, const std::vector<Request>& pods,
                                      const std::string& policy, const InflationOptions& options);

@@ -35,9 +35,9 @@ class Rng {
 
 // The swarm policy's knobs (see policy/swarm.h for what they mean).
 struct SwarmOptions {
-  int ants = 6;              // colony size per round; ant 0 always follows the heuristic
-  int iterations = 3;        // colony rounds per cycle
-  int candidates = 6;        // best-ranked nodes each pod of the queue may choose among
+  int ants = 12;             // colony size per round; ant 0 always follows the heuristic
+  int iterations = 24;       // colony rounds per cycle
+  int candidates = 8;        // best-ranked nodes each pod of the queue may choose among
   double balance = 0.1;      // weight of the CPU/GPU imbalance a placement leaves
   double starvation = 1.1;   // extra weight when the imbalance is CPU short of free GPUs
   double temperature = 150;  // how far (in heuristic units) ants stray from the best

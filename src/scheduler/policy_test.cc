@@ -170,6 +170,27 @@ TEST(PolicyTest, SwarmKeepsCpuForTheGpusThatAreLeft) {
   EXPECT_EQ((*symmetric)->Place(c, Gpus(1, 6)), (Placement{0, 0b01}));
 }
 
+TEST(PolicyTest, SwarmJudgesAPlacementByTheImbalanceItAdds) {
+  // starved: 8 cores, 2 GPUs, 6 cores already taken by CPU work (25% of its CPU free
+  // for 100% of its GPUs); rich: 32 cores, 2 GPUs, idle. Two 1-GPU, 1-core pods. Judged
+  // by the imbalance a node is left with, the first pod looks better on rich (47)
+  // than on starved (still short: 450), and both would go to rich, leaving it 30 cores
+  // and no GPU. Judged by the imbalance a placement adds, starved gets better with
+  // each pod (900 -> 450 -> 0) and rich worse (0 -> 47 -> 94): both go to starved.
+  ClusterState c({Node("starved", 8, 2), Node("rich", 32, 2)});
+  Occupy(c, Gpus(0, 6), 0, 0);
+  FragmentationModel frag(c, HalfAndWhole());
+  auto swarm = Make("swarm", &frag);
+  auto placed = swarm->PlaceBatch(c, {Gpus(1, 1), Gpus(1, 1)});
+  ASSERT_EQ(placed.size(), 2u);
+  ASSERT_TRUE(placed[0] && placed[1]);
+  EXPECT_EQ(placed[0]->node, 0);
+  EXPECT_EQ(placed[1]->node, 0);
+  EXPECT_NE(placed[0]->gpus, placed[1]->gpus);
+  EXPECT_DOUBLE_EQ(SwarmHeuristic(c, 0, c.Resolve(Gpus(1, 1)), 0, 0.1, 1.1), 450.0 - 900.0);
+  EXPECT_DOUBLE_EQ(SwarmHeuristic(c, 1, c.Resolve(Gpus(1, 1)), 0, 0.1, 1.1), 0.1 * 468.75);
+}
+
 TEST(PolicyTest, EveryPolicyHonoursModelsAndHealth) {
   ClusterState c({Node("t4", 16, 2, "T4"), Node("a10", 16, 2, "A10")});
   c.SetGpuHealth(1, 0, false);

@@ -10,8 +10,7 @@
 
 namespace tandem::scheduler {
 
-double SwarmHeuristic(const ClusterState& c, int n, const Demand& d, double frag_increase, double balance,
-                      double starvation) {
+double SwarmImbalance(const ClusterState& c, int n, const Demand& d, double balance, double starvation) {
   const NodeState& s = c.node(n);
   const double cpu_free = c.spec(n).cpu_milli > 0
                               ? static_cast<double>(s.cpu_left - d.cpu_milli) / static_cast<double>(c.spec(n).cpu_milli)
@@ -22,7 +21,13 @@ double SwarmHeuristic(const ClusterState& c, int n, const Demand& d, double frag
   // Spare CPU is cheap (CPU-only tasks soak it up); GPUs left without the CPU to feed
   // them are what fails GPU tasks at saturation, hence the extra weight on that side.
   const double starved = std::max(0.0, gpu_free - cpu_free);
-  return frag_increase + (balance * std::abs(cpu_free - gpu_free) + starvation * starved) * kMilliPerGpu;
+  return (balance * std::abs(cpu_free - gpu_free) + starvation * starved) * kMilliPerGpu;
+}
+
+double SwarmHeuristic(const ClusterState& c, int n, const Demand& d, double frag_increase, double balance,
+                      double starvation) {
+  return frag_increase + SwarmImbalance(c, n, d, balance, starvation) -
+         SwarmImbalance(c, n, Demand{}, balance, starvation);
 }
 
 namespace {
@@ -48,7 +53,7 @@ class Swarm : public PlacementPolicy {
                                                    const std::vector<Request>& queue) override {
     const auto start = std::chrono::steady_clock::now();
     std::vector<Demand> demands;
-    std::vector<std::vector<int>> ranked;  // candidate nodes per pod, from the initial state
+    std::vector<std::vector<Option>> ranked;  // candidates per pod, evaluated on the initial state
     for (const Request& r : queue) {
       demands.push_back(c.Resolve(r));
       ranked.push_back(RankNodes(c, demands.back()));
@@ -58,6 +63,9 @@ class Swarm : public PlacementPolicy {
     big_first = arrival;
     std::stable_partition(big_first.begin(), big_first.end(), [&](size_t i) { return demands[i].gpu_count >= 2; });
     std::map<std::pair<size_t, int>, double> pheromone;  // (pod, node) -> trail
+    // One scratch copy per cycle: each walk applies its placements and takes them back
+    // (copying 1213 nodes per walk was most of the search's time).
+    ClusterState scratch = c;
     std::vector<std::optional<Placement>> best;
     double best_cost = 0;
     for (int round = 0; round < std::max(1, options_.iterations); ++round) {
@@ -69,7 +77,7 @@ class Swarm : public PlacementPolicy {
         // Odd ants place the multi-GPU pods of the queue first: big tasks need whole
         // free nodes, which the small ones ahead of them may be about to break up.
         std::vector<std::optional<Placement>> walk =
-            Walk(c, demands, ranked, pheromone, greedy, ant % 2 == 1 ? big_first : arrival, cost);
+            Walk(scratch, demands, ranked, pheromone, greedy, ant % 2 == 1 ? big_first : arrival, cost);
         if (round_best.empty() || cost < round_cost) {
           round_best = std::move(walk);
           round_cost = cost;
@@ -101,7 +109,7 @@ class Swarm : public PlacementPolicy {
             SwarmHeuristic(c, n, d, choice.frag_increase, options_.balance, options_.starvation)};
   }
 
-  std::vector<int> RankNodes(const ClusterState& c, const Demand& d) const {
+  std::vector<Option> RankNodes(const ClusterState& c, const Demand& d) const {
     std::vector<Option> all;
     for (int n = 0; n < c.node_count(); ++n) {
       if (CanHost(c, n, d)) all.push_back(Evaluate(c, n, d));
@@ -109,44 +117,55 @@ class Swarm : public PlacementPolicy {
     const size_t keep = std::min(all.size(), static_cast<size_t>(std::max(1, options_.candidates)));
     std::partial_sort(all.begin(), all.begin() + keep, all.end(),
                       [](const Option& a, const Option& b) { return a.heuristic < b.heuristic; });
-    std::vector<int> nodes;
-    for (size_t i = 0; i < keep; ++i) nodes.push_back(all[i].placement.node);
-    return nodes;
+    all.resize(keep);
+    return all;
   }
 
-  // One ant's placements of the whole queue on a scratch copy of the cluster.
-  std::vector<std::optional<Placement>> Walk(const ClusterState& c, const std::vector<Demand>& demands,
-                                             const std::vector<std::vector<int>>& ranked,
+  // One ant's placements of the whole queue. `scratch` is the cycle's starting state; the
+  // walk places on it and takes everything back before returning. Its cost: the sum of
+  // the heuristic's increases (the fragmentation and imbalance the walk adds, node by
+  // node from where the cycle found it to where the walk leaves it) plus the queueing
+  // of pods left unplaced.
+  std::vector<std::optional<Placement>> Walk(ClusterState& scratch, const std::vector<Demand>& demands,
+                                             const std::vector<std::vector<Option>>& ranked,
                                              const std::map<std::pair<size_t, int>, double>& pheromone,
                                              bool greedy, const std::vector<size_t>& order, double& cost) {
-    ClusterState scratch = c;
     std::vector<int> touched;
+    std::vector<size_t> applied;
     std::vector<std::optional<Placement>> out(demands.size());
     cost = 0;
     for (size_t i : order) {
       const Demand& d = demands[i];
       std::vector<Option> options;
+      auto is_touched = [&](int n) { return std::find(touched.begin(), touched.end(), n) != touched.end(); };
       auto consider = [&](int n) {
         for (const Option& o : options) {
           if (o.placement.node == n) return;
         }
         if (CanHost(scratch, n, d)) options.push_back(Evaluate(scratch, n, d));
       };
-      for (int n : ranked[i]) consider(n);
-      for (int n : touched) consider(n);
-      if (options.empty() && !ranked[i].empty()) {  // earlier pods took its nodes: look again
-        for (int n : RankNodes(scratch, d)) consider(n);
+      for (const Option& o : ranked[i]) {
+        // A node this walk has not placed on is as it was when ranked.
+        if (is_touched(o.placement.node)) {
+          consider(o.placement.node);
+        } else {
+          options.push_back(o);
+        }
       }
+      for (int n : touched) consider(n);
+      if (options.empty() && !ranked[i].empty()) options = RankNodes(scratch, d);  // its nodes were taken
       if (options.empty()) {
         cost += kUnplacedCostPerMilli * static_cast<double>(d.total_gpu_milli());
         continue;
       }
       const Option& chosen = greedy ? Best(options) : Draw(options, pheromone, i);
       scratch.Apply(d, chosen.placement);
+      applied.push_back(i);
       touched.push_back(chosen.placement.node);
       cost += chosen.heuristic;
       out[i] = chosen.placement;
     }
+    for (auto it = applied.rbegin(); it != applied.rend(); ++it) scratch.Release(demands[*it], *out[*it]);
     return out;
   }
 
