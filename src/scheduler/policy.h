@@ -42,7 +42,7 @@ struct SwarmOptions {
   double starvation = 1.1;   // extra weight when the imbalance is CPU short of free GPUs
   double temperature = 150;  // how far (in heuristic units) ants stray from the best
   double evaporation = 0.3;  // pheromone kept per round: 1 - evaporation
-  double budget_ms = 50;     // wall-clock budget per cycle; the best found so far wins
+  double budget_ms = 100;    // wall-clock budget per cycle; the best found so far wins
 };
 
 struct PolicyContext {

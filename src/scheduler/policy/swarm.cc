@@ -33,6 +33,11 @@ double SwarmHeuristic(const ClusterState& c, int n, const Demand& d, double frag
 namespace {
 
 constexpr double kUnplacedCostPerMilli = 10;
+// Each pod ranks this many times `candidates` nodes at the start of a cycle: the reserve
+// a walk falls back on when earlier pods took its candidates, instead of scanning
+// every node again (near saturation that scan, per pod and per walk, was most of a
+// cycle and ran it past its budget).
+constexpr size_t kReserveFactor = 8;
 
 struct Option {
   Placement placement;
@@ -56,7 +61,7 @@ class Swarm : public PlacementPolicy {
     std::vector<std::vector<Option>> ranked;  // candidates per pod, evaluated on the initial state
     for (const Request& r : queue) {
       demands.push_back(c.Resolve(r));
-      ranked.push_back(RankNodes(c, demands.back()));
+      ranked.push_back(RankNodes(c, demands.back(), Candidates() * kReserveFactor));
     }
     std::vector<size_t> arrival(queue.size()), big_first;
     for (size_t i = 0; i < queue.size(); ++i) arrival[i] = i;
@@ -109,17 +114,20 @@ class Swarm : public PlacementPolicy {
             SwarmHeuristic(c, n, d, choice.frag_increase, options_.balance, options_.starvation)};
   }
 
-  std::vector<Option> RankNodes(const ClusterState& c, const Demand& d) const {
+  // The best `keep` placements of `d` by the heuristic, best first.
+  std::vector<Option> RankNodes(const ClusterState& c, const Demand& d, size_t keep) const {
     std::vector<Option> all;
     for (int n = 0; n < c.node_count(); ++n) {
       if (CanHost(c, n, d)) all.push_back(Evaluate(c, n, d));
     }
-    const size_t keep = std::min(all.size(), static_cast<size_t>(std::max(1, options_.candidates)));
+    keep = std::min(all.size(), keep);
     std::partial_sort(all.begin(), all.begin() + keep, all.end(),
                       [](const Option& a, const Option& b) { return a.heuristic < b.heuristic; });
     all.resize(keep);
     return all;
   }
+
+  size_t Candidates() const { return static_cast<size_t>(std::max(1, options_.candidates)); }
 
   // One ant's placements of the whole queue. `scratch` is the cycle's starting state; the
   // walk places on it and takes everything back before returning. Its cost: the sum of
@@ -144,16 +152,25 @@ class Swarm : public PlacementPolicy {
         }
         if (CanHost(scratch, n, d)) options.push_back(Evaluate(scratch, n, d));
       };
-      for (const Option& o : ranked[i]) {
-        // A node this walk has not placed on is as it was when ranked.
-        if (is_touched(o.placement.node)) {
-          consider(o.placement.node);
-        } else {
-          options.push_back(o);
+      // The pod's candidates; once earlier pods of the walk have taken them all, the
+      // next ones of its reserve; once those are gone too, a fresh look at every node.
+      size_t next = 0;
+      auto take_candidates = [&](bool first) {
+        for (size_t added = 0; next < ranked[i].size() && added < Candidates(); ++next) {
+          const Option& o = ranked[i][next];
+          if (!is_touched(o.placement.node)) {
+            options.push_back(o);  // a node this walk has not placed on is as it was when ranked
+            ++added;
+          } else if (first) {
+            consider(o.placement.node);
+            ++added;
+          }
         }
-      }
+      };
+      take_candidates(true);
       for (int n : touched) consider(n);
-      if (options.empty() && !ranked[i].empty()) options = RankNodes(scratch, d);  // its nodes were taken
+      while (options.empty() && next < ranked[i].size()) take_candidates(false);
+      if (options.empty() && !ranked[i].empty()) options = RankNodes(scratch, d, Candidates());
       if (options.empty()) {
         cost += kUnplacedCostPerMilli * static_cast<double>(d.total_gpu_milli());
         continue;
