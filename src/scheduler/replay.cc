@@ -27,6 +27,7 @@ struct JobRun {
   double started = -1;   // current run's start, -1 when not running
   double first_start = -1;
   uint64_t epoch = 0;
+  bool counted = true;  // false for the jobs the run starts with (see warm start)
 };
 
 double Percentile(std::vector<double> v, double p) {
@@ -82,9 +83,30 @@ Result<ReplayResult> RunReplay(const std::vector<NodeSpec>& nodes, const std::ve
   for (int i = 0; i < options.jobs; ++i) {
     t += -std::log(1 - draw.Unit()) / rate;
     events.push({t, 1, static_cast<uint64_t>(i), 0});
-    if (i == options.jobs / 4) warm = t;  // the first quarter of arrivals fills the cluster
+    if (i == options.jobs / 4) warm = t;  // without a warm start, the first quarter fills the cluster
   }
   const double last_arrival = t;
+  if (options.warm_start) {
+    // The jobs a cluster at this load is running at any moment: rate x mean duration of
+    // them (Little's law), each drawn in proportion to its duration (a long job is more
+    // likely to be running at a given moment) with a uniform part of it left. Their GPU
+    // demand is then load x GPUs on average. Without them the cluster is loaded only
+    // once the longest jobs' time has passed (2 h of virtual time), which the arrivals
+    // barely cover. They count for utilization, not for queueing or completion times.
+    double total_s = 0;
+    std::vector<double> cumulative;
+    for (double d : durations) cumulative.push_back(total_s += d);
+    const int running = static_cast<int>(std::lround(rate * total_s / options.jobs));
+    for (int j = 0; j < running; ++j) {
+      const size_t k = std::min<size_t>(
+          std::lower_bound(cumulative.begin(), cumulative.end(), draw.Unit() * total_s) - cumulative.begin(),
+          durations.size() - 1);
+      drawn.push_back(drawn[k]);
+      durations.push_back(std::max(1.0, draw.Unit() * durations[k]));
+      events.push({0.0, 1, drawn.size() - 1, 0});
+    }
+    warm = 0;
+  }
 
   ReplayResult out;
   out.policy = options.policy;
@@ -110,12 +132,12 @@ Result<ReplayResult> RunReplay(const std::vector<NodeSpec>& nodes, const std::ve
       if (e.kind == 1) {
         auto id = scheduler->Submit(drawn[e.ref]->request, static_cast<TimeMs>(now * 1000));
         if (!id.ok()) continue;  // no node could ever host it: not part of the load
-        runs[*id] = JobRun{now, durations[e.ref], -1, -1, 0};
+        runs[*id] = JobRun{now, durations[e.ref], -1, -1, 0, e.ref < static_cast<uint64_t>(options.jobs)};
       } else {
         JobRun& run = runs[e.ref];
         if (run.epoch != e.epoch || run.started < 0) continue;
         (void)scheduler->Release(e.ref);
-        jct.push_back(now - run.submitted);
+        if (run.counted) jct.push_back(now - run.submitted);
         run.started = -1;
       }
     }
@@ -134,7 +156,7 @@ Result<ReplayResult> RunReplay(const std::vector<NodeSpec>& nodes, const std::ve
       JobRun& run = runs[a.job];
       if (run.first_start < 0) {
         run.first_start = now;
-        queueing.push_back(now - run.submitted);
+        if (run.counted) queueing.push_back(now - run.submitted);
       }
       run.started = now;
       events.push({now + std::max(0.0, run.remaining), 0, a.job, run.epoch});

@@ -29,6 +29,10 @@ struct ReplayOptions {
   // here so that one pod does not stretch the run.
   double max_duration_s = 2 * 3600;
   double oversubscription = 1.0;
+  // Start with the jobs a cluster at `load` would already be running (replay.cc), so the
+  // whole run is loaded; otherwise it fills from empty and is measured from the arrival
+  // of the first quarter of the jobs.
+  bool warm_start = true;
 };
 
 struct ReplayResult {
@@ -37,8 +41,8 @@ struct ReplayResult {
   int jobs = 0;
   double mean_queueing_s = 0, p95_queueing_s = 0;
   double mean_jct_s = 0, p95_jct_s = 0;
-  // Time-weighted, from the arrival of the first quarter of the jobs (the warm-up) to the
-  // last arrival: the loaded window.
+  // Time-weighted, from the start (warm start) or the arrival of the first quarter of
+  // the jobs (the warm-up otherwise) to the last arrival: the loaded window.
   double mean_gpu_utilization = 0;
   std::vector<std::pair<double, double>> utilization;     // (time s, allocated share), ~50 points
   int preemptions = 0;

@@ -38,5 +38,32 @@ TEST(ReplayTest, LoadsTheClusterAndReportsQueueingAndUtilization) {
   EXPECT_DOUBLE_EQ(r->mean_jct_s, again->mean_jct_s);  // the same seed replays the same
 }
 
+TEST(ReplayTest, StartsWithTheJobsALoadedClusterRuns) {
+  // Sixteen 4-GPU nodes at load 0.75: about 48 GPUs busy at any moment (give or take 7,
+  // the spread of a Poisson count). A warm start puts that many to work at time 0, so no
+  // sample of the first half of the run is near idle; from empty, the first arrivals
+  // find the cluster idle.
+  std::vector<NodeSpec> nodes;
+  for (int n = 0; n < 16; ++n) nodes.push_back(testing::Node("n" + std::to_string(n), 64, 4));
+  std::vector<TracePod> pods = ToyPods();
+  for (TracePod& p : pods) p.request = testing::With(testing::Gpus(1), Mode::kElastic, 0);
+  ReplayOptions o;
+  o.jobs = 2000;
+  o.load = 0.75;
+  auto warm = RunReplay(nodes, pods, o);
+  ASSERT_TRUE(warm.ok()) << warm.status().ToString();
+  ASSERT_GT(warm->utilization.size(), 2u);
+  EXPECT_EQ(warm->utilization[0].first, 0.0);  // the warm jobs arrive at time 0
+  for (auto [at, util] : warm->utilization) {
+    if (at > 0 && at < warm->makespan_s / 2) EXPECT_GT(util, 0.35) << "at " << at << " s";
+  }
+  EXPECT_NEAR(warm->mean_gpu_utilization, 0.75, 0.1);
+  o.warm_start = false;
+  auto cold = RunReplay(nodes, pods, o);
+  ASSERT_TRUE(cold.ok());
+  EXPECT_GT(cold->utilization[0].first, 0.0);  // the first arrival, to an idle cluster
+  EXPECT_EQ(cold->utilization[0].second, 0.0);
+}
+
 }  // namespace
 }  // namespace tandem::scheduler

@@ -288,14 +288,11 @@ ScheduleResult Scheduler::Schedule(TimeMs now) {
 
 Status Scheduler::Release(JobId id) {
   auto it = jobs_.find(id);
-  if (it == jobs_.end() || it->second.state == JobState::kFinished) {
-    return NotFound("job " + std::to_string(id));
-  }
-  JobInfo& job = it->second;
-  if (job.state == JobState::kRunning) Unbook(job);
-  job.placement.reset();
-  job.state = JobState::kFinished;
-  job.waiting_reason.clear();
+  if (it == jobs_.end()) return NotFound("job " + std::to_string(id));
+  if (it->second.state == JobState::kRunning) Unbook(it->second);
+  // Forgotten, not kept as finished: every cycle walks the job table, and a server
+  // runs jobs for months.
+  jobs_.erase(it);
   return Status::Ok();
 }
 
@@ -408,7 +405,6 @@ Json Scheduler::Snapshot() const {
   }
   Json jobs = Json::array();
   for (const auto& [id, job] : jobs_) {
-    if (job.state == JobState::kFinished) continue;
     Json j = {{"id", id},
               {"name", job.request.name},
               {"project", job.request.project},

@@ -88,7 +88,7 @@ struct ScheduleResult {
   std::vector<Event> events;
 };
 
-enum class JobState { kPending, kRunning, kFinished };
+enum class JobState { kPending, kRunning };
 
 struct JobInfo {
   JobId id = 0;
@@ -112,8 +112,8 @@ class Scheduler {
   Result<JobId> Submit(const Request& request, TimeMs now);
   // Starts what can start now, preempting where priorities say so.
   ScheduleResult Schedule(TimeMs now);
-  // Frees a running job's resources (or drops a pending one). kNotFound for an unknown
-  // or finished job.
+  // Frees a running job's resources (or drops a pending one) and forgets the job: Find
+  // returns null after. kNotFound for an unknown or already released job.
   Status Release(JobId job);
   ScheduleResult DrainGpu(int node, int gpu, TimeMs now);
   ScheduleResult DrainNode(int node, TimeMs now);

@@ -111,7 +111,8 @@ TEST(SchedulerTest, QueueIsPriorityThenAge) {
   ASSERT_TRUE(s->Release(running).ok());
   s->Schedule(3);
   EXPECT_TRUE(Running(*s, old_high));
-  EXPECT_FALSE(s->Release(running).ok());  // already finished
+  EXPECT_FALSE(s->Release(running).ok());  // already released
+  EXPECT_EQ(s->Find(running), nullptr);    // and forgotten
 }
 
 TEST(SchedulerTest, QuotasHoldBackOnlyTheirProject) {
