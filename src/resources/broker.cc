@@ -19,6 +19,21 @@ Result<JobId> ResourceBroker::Submit(const std::string& owner, const std::string
   return job;
 }
 
+Result<JobId> ResourceBroker::Adopt(const std::string& owner, const std::string& holder,
+                                    const sch::Request& request, const std::string& node,
+                                    const std::vector<int>& gpus) {
+  std::lock_guard<std::mutex> lock(mu_);
+  sch::Placement where{scheduler_->cluster().FindNode(node), 0};
+  if (where.node < 0) return NotFound("node '" + node + "' is not in the cluster any more");
+  for (int g : gpus) {
+    if (g < 0 || g >= sch::kMaxGpusPerNode) return InvalidArgument("gpu " + std::to_string(g) + " of " + node);
+    where.gpus |= sch::GpuMask{1} << g;
+  }
+  ASSIGN_OR_RETURN(JobId job, scheduler_->Adopt(request, where, clock_.NowMs()));
+  holders_[job] = {owner, holder};
+  return job;
+}
+
 Grant ResourceBroker::GrantOf(JobId job) const {
   const sch::JobInfo& info = *scheduler_->Find(job);
   Grant g;

@@ -59,6 +59,11 @@ class ResourceBroker {
   // "needs 4 CPUs; the largest node has 2") when no node could ever host it.
   Result<JobId> Submit(const std::string& owner, const std::string& holder,
                        const scheduler::Request& request);
+  // Books a job whose process already runs on `node` with `gpus` (it outlived a server
+  // restart; its task.json or replica names the grant). An error when that node or
+  // those GPUs no longer take it; the caller then submits it as new.
+  Result<JobId> Adopt(const std::string& owner, const std::string& holder, const scheduler::Request& request,
+                      const std::string& node, const std::vector<int>& gpus);
   // The job's grant once it is started; nullopt while it waits (and for unknown jobs).
   std::optional<Grant> Granted(JobId job) const;
   // Why a queued job has not started ("" when running or unknown).

@@ -83,6 +83,25 @@ Result<JobId> Scheduler::Submit(const Request& request, TimeMs now) {
   return job.id;
 }
 
+Result<JobId> Scheduler::Adopt(const Request& request, const Placement& where, TimeMs now) {
+  if (where.node < 0 || where.node >= cluster_.node_count()) {
+    return InvalidArgument("request '" + request.name + "': node " + std::to_string(where.node) +
+                           " is not in the cluster");
+  }
+  const Demand d = cluster_.Resolve(request);
+  if (!cluster_.Fits(where.node, d, where.gpus)) {
+    return FailedPrecondition("request '" + request.name + "' no longer fits where it runs (" +
+                              cluster_.spec(where.node).name + ")");
+  }
+  JobInfo job;
+  job.id = next_id_++;
+  job.request = request;
+  job.submitted_ms = now;
+  ScheduleResult ignored;  // adopting is not news: nothing started
+  Start(jobs_[job.id] = job, where, now, ignored);
+  return job.id;
+}
+
 const JobInfo* Scheduler::Find(JobId job) const {
   auto it = jobs_.find(job);
   return it == jobs_.end() ? nullptr : &it->second;

@@ -110,6 +110,10 @@ class Scheduler {
   // Queues a job. kInvalidArgument when no node of the cluster could ever host it
   // (even empty and healthy) or it asks for more than its project's quota.
   Result<JobId> Submit(const Request& request, TimeMs now);
+  // Books a job that is already running at `where` (its process outlived a server
+  // restart). kFailedPrecondition when it no longer fits there (the cluster changed);
+  // kInvalidArgument for a node or GPUs the cluster does not have.
+  Result<JobId> Adopt(const Request& request, const Placement& where, TimeMs now);
   // Starts what can start now, preempting where priorities say so.
   ScheduleResult Schedule(TimeMs now);
   // Frees a running job's resources (or drops a pending one) and forgets the job: Find

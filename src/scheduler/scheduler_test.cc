@@ -50,6 +50,25 @@ TEST(SchedulerTest, TwoElasticTrainingJobsAndAFixedInferenceSliceShareOneGpu) {
   EXPECT_EQ(s->ComputePercent(infer2), 40);
 }
 
+TEST(SchedulerTest, AdoptBooksARunningJobWhereItRuns) {
+  // After a restart a job still running on GPU 1 is booked there, not where the policy
+  // would put a new one (GPU 0), so new work goes to GPU 0.
+  auto s = Make({Node("box", 16, 2)});
+  auto adopted = s->Adopt(Gpus(1), Placement{0, 0b10}, 5);
+  ASSERT_TRUE(adopted.ok()) << adopted.status().ToString();
+  EXPECT_TRUE(Running(*s, *adopted));
+  EXPECT_EQ(s->Find(*adopted)->placement, (Placement{0, 0b10}));
+  JobId fresh = Submit(*s, Gpus(1), 6);
+  s->Schedule(6);
+  ASSERT_TRUE(Running(*s, fresh));
+  EXPECT_EQ(s->Find(fresh)->placement->gpus, GpuMask{0b01});
+  // Where it no longer fits (both GPUs taken now), or on a node the cluster lacks: refused.
+  auto taken = s->Adopt(Gpus(1), Placement{0, 0b10}, 7);
+  EXPECT_EQ(taken.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(taken.status().message().find("no longer fits"), std::string::npos);
+  EXPECT_EQ(s->Adopt(Gpus(1), Placement{3, 0b01}, 7).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(SchedulerTest, HigherPriorityPreemptsLowerElasticButNeverFixed) {
   auto s = Make({Node("box", 16, 1)});
   JobId low = Submit(*s, With(Gpus(1), Mode::kElastic, 0), 1);

@@ -142,6 +142,9 @@ class Engine {
   // engine_resources.cc: the task's grant, nullopt while it waits (its message says
   // why), an error when it can never be granted.
   Result<std::optional<resources::Grant>> AcquireResources(RunState& run, size_t task);
+  // A task whose process outlived a restart: booked again on the node and GPUs its
+  // task.json names, else asked for like a new one.
+  void AdoptResources(RunState& run, size_t task, const std::string& task_dir);
   // Gives a task's queued or granted resources back (no-op without a job).
   void ReleaseResources(TaskState& task);
   // Stops the running tasks the broker preempted (or moved); run at the start of a Tick.

@@ -1,5 +1,6 @@
 // How tasks get, keep and give back their resources (EngineOptions::broker).
 #include "core/log.h"
+#include "operators/task_contract.h"
 #include "resources/resource_request.h"
 #include "workflow/engine.h"
 #include "workflow/engine_running.h"
@@ -13,17 +14,23 @@ namespace {
 
 constexpr const char* kOwner = "engine";
 
+// What the task asks the scheduler for, and who holds it (shown by `tandem resources`).
+Result<scheduler::Request> TaskRequest(const RunState& run, const TaskState& task) {
+  return resources::RequestFor(task.def.resources, task.options.resources, run.rec.id + "/" + task.rec.node,
+                               "nodes." + task.rec.node + ".resources");
+}
+
+std::string TaskHolder(const RunState& run, const TaskState& task) {
+  return run.rec.id + "/" + task.rec.node + " attempt " + std::to_string(std::max(task.rec.attempt, 0) + 1);
+}
+
 }  // namespace
 
 Result<std::optional<resources::Grant>> Engine::AcquireResources(RunState& run, size_t index) {
   TaskState& task = run.tasks[index];
   if (task.job == 0) {
-    const std::string name = run.rec.id + "/" + task.rec.node;
-    ASSIGN_OR_RETURN(scheduler::Request request,
-                     resources::RequestFor(task.def.resources, task.options.resources, name,
-                                           "nodes." + task.rec.node + ".resources"));
-    const std::string holder = name + " attempt " + std::to_string(std::max(task.rec.attempt, 0) + 1);
-    auto job = options_.broker->Submit(kOwner, holder, request);
+    ASSIGN_OR_RETURN(scheduler::Request request, TaskRequest(run, task));
+    auto job = options_.broker->Submit(kOwner, TaskHolder(run, task), request);
     if (!job.ok()) return job.status().WithContext("nodes." + task.rec.node + ".resources");
     task.job = *job;
   }
@@ -40,6 +47,31 @@ Result<std::optional<resources::Grant>> Engine::AcquireResources(RunState& run, 
     }
   }
   return std::optional<resources::Grant>();
+}
+
+void Engine::AdoptResources(RunState& run, size_t index, const std::string& task_dir) {
+  TaskState& task = run.tasks[index];
+  // Booked again where its process runs (task.json names the grant it started with), so
+  // nothing else is put on its GPUs; queued like a new task only if that no longer fits.
+  auto spec = operators::ReadTaskSpec(task_dir);
+  auto request = TaskRequest(run, task);
+  if (spec.ok() && request.ok() && spec->allocation.contains("node")) {
+    const Json& a = spec->allocation;
+    std::vector<int> gpus;
+    for (const Json& g : a.value("gpus", Json::array())) {
+      if (g.is_number_integer()) gpus.push_back(g.get<int>());
+    }
+    auto job = options_.broker->Adopt(kOwner, TaskHolder(run, task), *request,
+                                      a["node"].is_string() ? a["node"].get<std::string>() : "", gpus);
+    if (job.ok()) {
+      task.job = *job;
+      return;
+    }
+    spdlog::warn("task {}: cannot book it where it runs: {}; asking the scheduler again", task.rec.id,
+                 job.status().ToString());
+  }
+  auto acquired = AcquireResources(run, index);
+  if (!acquired.ok()) spdlog::warn("task {}: resources: {}", task.rec.id, acquired.status().ToString());
 }
 
 void Engine::ReleaseResources(TaskState& task) {

@@ -11,18 +11,22 @@ namespace {
 
 namespace st = store::state;
 
+// A broker over "box": 4 CPUs, 8 GiB and `gpus` T4s.
+std::unique_ptr<resources::ResourceBroker> BoxBroker(int gpus, Clock& clock) {
+  Json cluster = {{"nodes", {{{"name", "box"}, {"cpus", 4}, {"memory", "8Gi"},
+                              {"gpus", {{{"model", "T4"}, {"memory", "16Gi"}, {"count", gpus}}}}}}}};
+  auto config = resources::ServerCluster(cluster, {});
+  EXPECT_TRUE(config.ok()) << config.status().ToString();
+  auto s = scheduler::Scheduler::Create(scheduler::ClusterState(config->nodes), {});
+  EXPECT_TRUE(s.ok());
+  return std::make_unique<resources::ResourceBroker>(std::move(s).value(), clock);
+}
+
 class EngineResourcesTest : public EngineTest {
  protected:
   void SetUp() override {
     EngineTest::SetUp();
-    // "box": 4 CPUs, 8 GiB, one T4.
-    Json cluster = {{"nodes", {{{"name", "box"}, {"cpus", 4}, {"memory", "8Gi"},
-                                {"gpus", {{{"model", "T4"}, {"memory", "16Gi"}}}}}}}};
-    auto config = resources::ServerCluster(cluster, {});
-    ASSERT_TRUE(config.ok()) << config.status().ToString();
-    auto s = scheduler::Scheduler::Create(scheduler::ClusterState(config->nodes), {});
-    ASSERT_TRUE(s.ok());
-    broker_ = std::make_unique<resources::ResourceBroker>(std::move(s).value(), clock_);
+    broker_ = BoxBroker(1, clock_);
     options_.broker = broker_.get();
     options_.max_parallel = 8;
     engine_ = MakeEngine(launcher_);
@@ -35,6 +39,9 @@ class EngineResourcesTest : public EngineTest {
   size_t BrokerJobs() { return broker_->Snapshot()["jobs"].size(); }
 
   std::unique_ptr<resources::ResourceBroker> broker_;
+  // For a second server over the same store (TearDown stops the engine before these go).
+  std::unique_ptr<resources::ResourceBroker> restarted_broker_;
+  FakeLauncher restarted_launcher_;
 };
 
 TEST_F(EngineResourcesTest, ATaskStartsConfinedToItsGrantAndGivesItBack) {
@@ -122,6 +129,42 @@ TEST_F(EngineResourcesTest, ATaskNoNodeCanHostFailsNamingItsResources) {
   store::TaskRecord g = TaskOf(run.id, "g");
   EXPECT_EQ(g.error.rfind("nodes.g.resources: ", 0), 0u) << g.error;
   EXPECT_NE(g.error.find("no node of the cluster can ever host it"), std::string::npos) << g.error;
+}
+
+TEST_F(EngineResourcesTest, ATaskThatOutlivesARestartIsBookedAgainOnTheGpusItRuns) {
+  // Two GPUs: a runs on GPU 0, b on GPU 1. The server dies; a's process with it, b's
+  // lives on. The new server must book b on GPU 1 again, so that a's next attempt gets
+  // GPU 0 rather than the GPU b is still using.
+  engine_.reset();
+  broker_ = BoxBroker(2, clock_);
+  options_.broker = broker_.get();
+  engine_ = MakeEngine(launcher_);
+  launcher_.by_node["a"].hold = true;
+  launcher_.by_node["b"].hold = true;
+  store::RunRecord run = SubmitOk("name: p\nnodes:\n"
+                                  "  a: {operator: gen, resources: {gpu: 1}}\n"
+                                  "  b: {operator: gen, resources: {gpu: 1}}\n");
+  Ticks(3);
+  ASSERT_EQ(TaskOf(run.id, "b").state, st::kRunning);
+  ASSERT_EQ(launcher_.Latest("a")->task.allocation["gpus"], Json::array({0}));
+  ASSERT_EQ(launcher_.Latest("b")->task.allocation["gpus"], Json::array({1}));
+  engine_.reset();  // killed
+
+  restarted_broker_ = BoxBroker(2, clock_);
+  options_.broker = restarted_broker_.get();
+  FakeLauncher& after = restarted_launcher_;
+  after.by_node["a"].hold = true;
+  const store::TaskRecord b = TaskOf(run.id, "b");
+  after.AddForeign({b.pid, b.start_ticks});
+  engine_ = MakeEngine(after);
+  ASSERT_TRUE(engine_->Recover().ok());
+  Ticks(3);
+  FakeProcess* a2 = after.Latest("a");
+  ASSERT_NE(a2, nullptr);
+  EXPECT_EQ(a2->task.attempt, 2);
+  ASSERT_TRUE(a2->spec.limits.has_value());
+  EXPECT_EQ(a2->spec.limits->gpu_devices, std::vector<int>{0});
+  EXPECT_EQ(restarted_broker_->Snapshot()["jobs"].size(), 2u);  // b adopted, a's attempt 2
 }
 
 }  // namespace

@@ -226,9 +226,7 @@ Status Engine::AdoptRun(const store::RunRecord& run) {
       r->task_dir = std::filesystem::path(options_.data_dir) / task.rec.task_dir;
       if (inputs.ok()) r->inputs = std::move(*inputs);
       if (options_.broker != nullptr) {
-        // Back on the books where it runs (granted at once unless the cluster shrank).
-        auto acquired = AcquireResources(*state, i);
-        if (!acquired.ok()) spdlog::warn("task {}: resources: {}", task.rec.id, acquired.status().ToString());
+        AdoptResources(*state, i, r->task_dir.string());
         r->job = task.job;
       }
       running_.push_back(std::move(r));
