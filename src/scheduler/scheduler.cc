@@ -74,13 +74,16 @@ Result<JobId> Scheduler::Submit(const Request& request, TimeMs now) {
     return InvalidArgument("request '" + request.name + "': asks for more than project '" + request.project +
                            "' may ever use (its quota)");
   }
-  JobInfo job;
+  return NewJob(request, now).id;
+}
+
+JobInfo& Scheduler::NewJob(const Request& request, TimeMs now) {
+  JobInfo& job = jobs_[next_id_];
   job.id = next_id_++;
   job.request = request;
   job.submitted_ms = now;
   job.waiting_reason = "not scheduled yet";
-  jobs_[job.id] = job;
-  return job.id;
+  return job;
 }
 
 Result<JobId> Scheduler::Adopt(const Request& request, const Placement& where, TimeMs now) {
@@ -93,12 +96,9 @@ Result<JobId> Scheduler::Adopt(const Request& request, const Placement& where, T
     return FailedPrecondition("request '" + request.name + "' no longer fits where it runs (" +
                               cluster_.spec(where.node).name + ")");
   }
-  JobInfo job;
-  job.id = next_id_++;
-  job.request = request;
-  job.submitted_ms = now;
+  JobInfo& job = NewJob(request, now);
   ScheduleResult ignored;  // adopting is not news: nothing started
-  Start(jobs_[job.id] = job, where, now, ignored);
+  Start(job, where, now, ignored);
   return job.id;
 }
 

@@ -111,8 +111,8 @@ class Scheduler {
   // (even empty and healthy) or it asks for more than its project's quota.
   Result<JobId> Submit(const Request& request, TimeMs now);
   // Books a job that is already running at `where` (its process outlived a server
-  // restart). kFailedPrecondition when it no longer fits there (the cluster changed);
-  // kInvalidArgument for a node or GPUs the cluster does not have.
+  // restart). kFailedPrecondition when it no longer fits there (the cluster changed, or
+  // those GPUs are not the node's); kInvalidArgument for a node the cluster lacks.
   Result<JobId> Adopt(const Request& request, const Placement& where, TimeMs now);
   // Starts what can start now, preempting where priorities say so.
   ScheduleResult Schedule(TimeMs now);
@@ -141,6 +141,8 @@ class Scheduler {
   // Victims on the best node for `job`, and the placement it then gets; nullopt if none.
   std::optional<std::pair<std::vector<JobId>, Placement>> FindPreemption(const JobInfo& job);
   int ReservedNodeFor(const Request& r) const;
+  // A new pending job in the table, with the next id.
+  JobInfo& NewJob(const Request& request, TimeMs now);
   void Start(JobInfo& job, const Placement& p, TimeMs now, ScheduleResult& out);
   // Gives back a running job's resources and its project's quota share.
   void Unbook(JobInfo& job);

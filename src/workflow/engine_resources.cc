@@ -14,14 +14,17 @@ namespace {
 
 constexpr const char* kOwner = "engine";
 
+// The task's name on the scheduler's books: "run-x/node".
+std::string TaskName(const RunState& run, const TaskState& task) { return run.rec.id + "/" + task.rec.node; }
+
 // What the task asks the scheduler for, and who holds it (shown by `tandem resources`).
 Result<scheduler::Request> TaskRequest(const RunState& run, const TaskState& task) {
-  return resources::RequestFor(task.def.resources, task.options.resources, run.rec.id + "/" + task.rec.node,
+  return resources::RequestFor(task.def.resources, task.options.resources, TaskName(run, task),
                                "nodes." + task.rec.node + ".resources");
 }
 
 std::string TaskHolder(const RunState& run, const TaskState& task) {
-  return run.rec.id + "/" + task.rec.node + " attempt " + std::to_string(std::max(task.rec.attempt, 0) + 1);
+  return TaskName(run, task) + " attempt " + std::to_string(std::max(task.rec.attempt, 0) + 1);
 }
 
 }  // namespace

@@ -22,6 +22,12 @@ std::unique_ptr<resources::ResourceBroker> BoxBroker(int gpus, Clock& clock) {
   return std::make_unique<resources::ResourceBroker>(std::move(s).value(), clock);
 }
 
+// Two independent tasks, each asking one whole GPU.
+constexpr const char* kTwoOneGpuTasks =
+    "name: p\nnodes:\n"
+    "  a: {operator: gen, resources: {gpu: 1}}\n"
+    "  b: {operator: gen, resources: {gpu: 1}}\n";
+
 class EngineResourcesTest : public EngineTest {
  protected:
   void SetUp() override {
@@ -69,9 +75,7 @@ TEST_F(EngineResourcesTest, ATaskStartsConfinedToItsGrantAndGivesItBack) {
 
 TEST_F(EngineResourcesTest, ATaskWaitsForResourcesAndSaysWhy) {
   launcher_.by_node["a"].hold = true;
-  store::RunRecord run = SubmitOk("name: p\nnodes:\n"
-                                  "  a: {operator: gen, resources: {gpu: 1}}\n"
-                                  "  b: {operator: gen, resources: {gpu: 1}}\n");
+  store::RunRecord run = SubmitOk(kTwoOneGpuTasks);
   Ticks(3);
   EXPECT_EQ(TaskOf(run.id, "a").state, st::kRunning);
   store::TaskRecord b = TaskOf(run.id, "b");
@@ -113,9 +117,7 @@ TEST_F(EngineResourcesTest, HigherPriorityWorkPreemptsAndThePreemptedTaskRunsAga
 
 TEST_F(EngineResourcesTest, CancellingARunDropsItsQueuedRequests) {
   launcher_.by_node["a"].hold = true;
-  store::RunRecord run = SubmitOk("name: p\nnodes:\n"
-                                  "  a: {operator: gen, resources: {gpu: 1}}\n"
-                                  "  b: {operator: gen, resources: {gpu: 1}}\n");
+  store::RunRecord run = SubmitOk(kTwoOneGpuTasks);
   Ticks(3);
   EXPECT_EQ(BrokerJobs(), 2u);
   ASSERT_TRUE(engine_->Cancel(run.id).ok());
@@ -141,9 +143,7 @@ TEST_F(EngineResourcesTest, ATaskThatOutlivesARestartIsBookedAgainOnTheGpusItRun
   engine_ = MakeEngine(launcher_);
   launcher_.by_node["a"].hold = true;
   launcher_.by_node["b"].hold = true;
-  store::RunRecord run = SubmitOk("name: p\nnodes:\n"
-                                  "  a: {operator: gen, resources: {gpu: 1}}\n"
-                                  "  b: {operator: gen, resources: {gpu: 1}}\n");
+  store::RunRecord run = SubmitOk(kTwoOneGpuTasks);
   Ticks(3);
   ASSERT_EQ(TaskOf(run.id, "b").state, st::kRunning);
   ASSERT_EQ(launcher_.Latest("a")->task.allocation["gpus"], Json::array({0}));
