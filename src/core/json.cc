@@ -1,5 +1,7 @@
 #include "core/json.h"
 
+#include "core/parse_limits.h"
+
 namespace tandem {
 
 std::string JoinPath(const std::string& path, const std::string& key) {
@@ -7,6 +9,8 @@ std::string JoinPath(const std::string& path, const std::string& key) {
 }
 
 Result<Json> ParseJson(std::string_view text, std::string_view what) {
+  // Checked before a tree exists: copying or walking a 60,000-deep one overflows the stack.
+  RETURN_IF_ERROR(CheckJsonDepth(text, std::string(what)));
   Json out = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (out.is_discarded()) {
     // Re-parse with exceptions only to recover the position for the message.

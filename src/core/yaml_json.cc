@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdlib>
 
+#include "core/parse_limits.h"
+
 namespace tandem {
 namespace {
 
@@ -47,6 +49,7 @@ Json YamlToJson(const YAML::Node& n) {
 }
 
 Result<Json> ParseYamlText(const std::string& text, const std::string& what) {
+  RETURN_IF_ERROR(CheckYamlLimits(text, what));
   try {
     return YamlToJson(YAML::Load(text));
   } catch (const YAML::Exception& e) {

@@ -1,5 +1,6 @@
 #include "workflow/pipeline_spec.h"
 
+#include "core/parse_limits.h"
 #include "core/yaml_json.h"
 
 #include <yaml-cpp/yaml.h>
@@ -127,6 +128,7 @@ class Parser {
 }  // namespace
 
 Result<PipelineSpec> ParsePipelineYaml(const std::string& text) {
+  RETURN_IF_ERROR(CheckYamlLimits(text, "pipeline YAML"));
   try {
     YAML::Node root = YAML::Load(text);
     if (!root || root.IsNull()) return InvalidArgument("pipeline: the document is empty");

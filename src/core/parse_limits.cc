@@ -1,0 +1,128 @@
+#include "core/parse_limits.h"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <sstream>
+#include <unordered_map>
+#include <vector>
+
+namespace tandem {
+
+Status CheckJsonDepth(std::string_view text, const std::string& what, const ParseLimits& limits) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limits.max_depth) {
+        return InvalidArgument(what + ": nested deeper than " + std::to_string(limits.max_depth) +
+                               " levels (at byte " + std::to_string(i) + ")");
+      }
+    } else if (c == ']' || c == '}') {
+      depth = std::max(0, depth - 1);
+    }
+  }
+  return Status::Ok();
+}
+
+namespace {
+
+// Counts the values of a YAML document as its events arrive, adding for each alias the
+// size its anchor had, so the count is that of the document with every alias expanded.
+class ExpansionCounter : public YAML::EventHandler {
+ public:
+  explicit ExpansionCounter(const ParseLimits& limits) : limits_(limits) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Leaf(mark, anchor, 1); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    auto it = sizes_.find(anchor);
+    Leaf(mark, 0, it == sizes_.end() ? 1 : it->second);
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                const std::string&) override {
+    Leaf(mark, anchor, 1);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    Open(mark, anchor);
+  }
+  void OnSequenceEnd() override { Close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    Open(mark, anchor);
+  }
+  void OnMapEnd() override { Close(); }
+
+  // The first limit passed, with the line where it happened ("" = none).
+  const std::string& problem() const { return problem_; }
+
+ private:
+  struct OpenCollection {
+    YAML::anchor_t anchor;
+    uint64_t count_at_start;
+  };
+
+  void Leaf(const YAML::Mark& mark, YAML::anchor_t anchor, uint64_t size) {
+    Add(mark, size);
+    if (anchor != YAML::NullAnchor) sizes_[anchor] = size;
+  }
+  void Open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    Add(mark, 1);
+    open_.push_back({anchor, count_});
+    if (static_cast<int>(open_.size()) > limits_.max_depth && problem_.empty()) {
+      problem_ = At(mark) + "nested deeper than " + std::to_string(limits_.max_depth) + " levels";
+    }
+  }
+  void Close() {
+    if (open_.empty()) return;
+    const OpenCollection c = open_.back();
+    open_.pop_back();
+    if (c.anchor != YAML::NullAnchor) sizes_[c.anchor] = count_ - c.count_at_start + 1;
+  }
+  void Add(const YAML::Mark& mark, uint64_t n) {
+    // Saturating: a bomb's sizes grow geometrically and would overflow.
+    count_ = n > limits_.max_values ? limits_.max_values + 1 : std::min(count_ + n, limits_.max_values + 1);
+    if (count_ > limits_.max_values && problem_.empty()) {
+      problem_ = At(mark) + "more than " + std::to_string(limits_.max_values) +
+                 " values once its aliases are expanded";
+    }
+  }
+  static std::string At(const YAML::Mark& mark) {
+    return mark.is_null() ? "" : "line " + std::to_string(mark.line + 1) + ": ";
+  }
+
+  const ParseLimits& limits_;
+  uint64_t count_ = 0;
+  std::vector<OpenCollection> open_;
+  std::unordered_map<YAML::anchor_t, uint64_t> sizes_;
+  std::string problem_;
+};
+
+}  // namespace
+
+Status CheckYamlLimits(const std::string& text, const std::string& what, const ParseLimits& limits) {
+  std::istringstream in(text);
+  ExpansionCounter counter(limits);
+  try {
+    YAML::Parser parser(in);
+    while (counter.problem().empty() && parser.HandleNextDocument(counter)) {
+    }
+  } catch (const YAML::Exception&) {
+    // Malformed: the real parse reports it with its own position.
+  }
+  if (!counter.problem().empty()) return InvalidArgument(what + ": " + counter.problem());
+  return Status::Ok();
+}
+
+}  // namespace tandem
