@@ -121,9 +121,15 @@ TEST(V2CodecTest, IntegralFloatsAreIntegersAndHugeInt64IsRefused) {
 }
 
 TEST(V2CodecTest, DeepNestingIsRefusedNotRecursedInto) {
-  std::string data = std::string(100, '[') + "1" + std::string(100, ']');
+  // Deeper than the codec reads tensor data, within what the JSON parser takes.
+  std::string data = std::string(50, '[') + "1" + std::string(50, ']');
   EXPECT_EQ(ErrorOf(One(R"({"name":"x","datatype":"FP32","shape":[1],"data":)" + data + "}")),
             "inputs[0].data: nested deeper than 32 levels");
+  // Deeper than any document the server parses: refused before a tree is built.
+  std::string deeper = std::string(100, '[') + "1" + std::string(100, ']');
+  EXPECT_NE(ErrorOf(One(R"({"name":"x","datatype":"FP32","shape":[1],"data":)" + deeper + "}"))
+                .find("nested deeper than 64 levels"),
+            std::string::npos);
 }
 
 TEST(V2CodecTest, EncodeRoundTrips) {
