@@ -4,6 +4,7 @@
 #include <archive_entry.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -83,7 +84,9 @@ Result<std::string> PackDirectory(const std::string& dir) {
   return out;
 }
 
-Status UnpackArchive(const std::string& bytes, const std::string& dest) {
+Status UnpackArchive(const std::string& bytes, const std::string& dest, const UnpackLimits& limits) {
+  size_t entries = 0;
+  uint64_t unpacked = 0;
   std::error_code ec;
   fs::create_directories(dest, ec);
   if (ec) return IoError("cannot create '" + dest + "': " + ec.message());
@@ -104,13 +107,45 @@ Status UnpackArchive(const std::string& bytes, const std::string& dest) {
     if (archive_entry_filetype(entry) != AE_IFREG) {
       return InvalidArgument("archive entry " + name + ": not a regular file");
     }
-    std::string data;
-    data.resize(static_cast<size_t>(archive_entry_size(entry)));
-    if (!data.empty() && archive_read_data(a.get(), data.data(), data.size()) != static_cast<la_ssize_t>(data.size())) {
-      return ArchiveError(a.get(), "reading " + name);
+    if (archive_entry_sparse_count(entry) > 0) {
+      return InvalidArgument("archive entry " + name + ": sparse files are not accepted");
+    }
+    if (++entries > limits.max_entries) {
+      return InvalidArgument("operator archive: more than " + std::to_string(limits.max_entries) +
+                             " entries (limit max_entries)");
     }
     fs::create_directories(target.parent_path(), ec);
-    RETURN_IF_ERROR(WriteFileAtomic(target.string(), data));
+    // Copied as it is read, never sized from the header's claim: a 5 KB archive may
+    // claim a 3 GiB file, and only what is really read counts against the limit.
+    const fs::path part = target.string() + ".part";
+    std::FILE* out = std::fopen(part.c_str(), "wb");
+    if (!out) return IoError("cannot write '" + part.string() + "'");
+    char buffer[64 * 1024];
+    Status copied = Status::Ok();
+    for (;;) {
+      la_ssize_t n = archive_read_data(a.get(), buffer, sizeof buffer);
+      if (n == 0) break;
+      if (n < 0) {
+        copied = ArchiveError(a.get(), "reading " + name);
+        break;
+      }
+      unpacked += static_cast<uint64_t>(n);
+      if (unpacked > limits.max_total_bytes) {
+        copied = InvalidArgument("operator archive: unpacks to more than " +
+                                 std::to_string(limits.max_total_bytes >> 20) + " MiB (limit max_total_bytes)");
+        break;
+      }
+      if (std::fwrite(buffer, 1, static_cast<size_t>(n), out) != static_cast<size_t>(n)) {
+        copied = IoError("cannot write '" + part.string() + "'");
+        break;
+      }
+    }
+    if (std::fclose(out) != 0 && copied.ok()) copied = IoError("cannot write '" + part.string() + "'");
+    if (copied.ok()) fs::rename(part, target, ec);
+    if (!copied.ok() || ec) {
+      fs::remove(part, ec);
+      return copied.ok() ? IoError("cannot write '" + target.string() + "'") : copied;
+    }
     fs::permissions(target, static_cast<fs::perms>(archive_entry_perm(entry) & 0755), ec);
   }
   if (r != ARCHIVE_EOF) return ArchiveError(a.get(), "reading operator archive");
