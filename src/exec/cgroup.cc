@@ -124,7 +124,13 @@ Result<std::optional<JobCgroup>> Cgroups::Create(const ResourceLimits& limits) {
   // A controller we do not have (warned about once, by ForThisProcess) limits nothing;
   // the others still do.
   std::erase_if(writes, [&](const CgroupWrite& w) { return DirFor(w.controller).empty(); });
-  if (writes.empty()) return std::optional<JobCgroup>();
+  // A job without CPU or memory limits still gets a folder: it is how every process the
+  // job starts (detached ones too) is found and killed with it.
+  std::vector<std::string> controllers;
+  for (const CgroupWrite& w : writes) controllers.push_back(w.controller);
+  if (controllers.empty() && !layout_.memory_dir.empty()) controllers.push_back("memory");
+  if (controllers.empty() && !layout_.cpu_dir.empty()) controllers.push_back("cpu");
+  if (controllers.empty()) return std::optional<JobCgroup>();
   std::string name = std::string(kJobPrefix) + std::to_string(::getpid()) + "-" +
                      std::to_string(next_id_.fetch_add(1));
   JobCgroup job;
@@ -132,8 +138,8 @@ Result<std::optional<JobCgroup>> Cgroups::Create(const ResourceLimits& limits) {
   auto folder = [&](const std::string& controller) {
     return DirFor(controller) + "/" + name;
   };
-  for (const CgroupWrite& w : writes) {
-    std::string dir = folder(w.controller);
+  for (const std::string& controller : controllers) {
+    std::string dir = folder(controller);
     if (std::find(job.dirs.begin(), job.dirs.end(), dir) != job.dirs.end()) continue;
     if (::mkdir(dir.c_str(), 0755) != 0) {
       Status st = IoError("cannot make cgroup " + dir + ": " + std::strerror(errno));
@@ -183,6 +189,46 @@ Status Cgroups::Remove(const JobCgroup& job) const {
     }
   }
   return result;
+}
+
+void Cgroups::SignalAll(const JobCgroup& job, int signal) const {
+  // A process forking while it is killed can put a new child in the folder after the
+  // read: for SIGKILL, read again until the folders are empty (bounded: a fork bomb
+  // under a pids limit ends; one without still stops here after 50 rounds).
+  for (int round = 0; round < 50; ++round) {
+    bool any = false;
+    for (const std::string& dir : job.dirs) {
+      auto procs = ReadFile(dir + "/cgroup.procs");
+      if (!procs.ok()) continue;
+      std::istringstream in(*procs);
+      int pid;
+      while (in >> pid) {
+        if (pid > 1 && ::kill(pid, signal) == 0) any = true;
+      }
+    }
+    if (!any || signal != SIGKILL) return;
+    ::usleep(1000);
+  }
+}
+
+std::optional<JobCgroup> Cgroups::JobOf(int pid) const {
+  auto text = ReadFile("/proc/" + std::to_string(pid) + "/cgroup");
+  if (!text.ok()) return std::nullopt;
+  std::istringstream lines(*text);
+  std::string line;
+  JobCgroup job;
+  job.version = layout_.version;
+  while (std::getline(lines, line)) {
+    const std::string name = std::filesystem::path(line.substr(line.rfind(':') + 1)).filename().string();
+    if (!name.starts_with(kJobPrefix)) continue;
+    for (const std::string& parent : {layout_.cpu_dir, layout_.memory_dir}) {
+      const std::string dir = parent + "/" + name;
+      if (parent.empty() || !Exists(dir + "/cgroup.procs")) continue;
+      if (std::find(job.dirs.begin(), job.dirs.end(), dir) == job.dirs.end()) job.dirs.push_back(dir);
+    }
+  }
+  if (job.dirs.empty()) return std::nullopt;
+  return job;
 }
 
 void Cgroups::RemoveStale() const {

@@ -40,10 +40,19 @@ class Cgroups {
 
   const CgroupLayout& layout() const { return layout_; }
 
-  // Makes "tandem-job-<server pid>-<n>" in each hierarchy `limits` need and writes the
-  // limits. nullopt when they need none. A failure removes whatever it made; it names
+  // Makes "tandem-job-<server pid>-<n>" in each hierarchy `limits` need (in the memory
+  // or else the cpu hierarchy when they need none: the folder still tracks the job's
+  // processes) and writes the limits. nullopt only when there is no hierarchy. A failure removes whatever it made; it names
   // the file: "cannot write 64 to .../memory.limit_in_bytes: Permission denied".
   Result<std::optional<JobCgroup>> Create(const ResourceLimits& limits);
+
+  // Sends `signal` to every process in the job's folders (ones that left the job's
+  // process group too); for SIGKILL, until the folders are empty.
+  void SignalAll(const JobCgroup& job, int signal) const;
+
+  // The job cgroup process `pid` runs in, found through /proc/PID/cgroup, for a process
+  // started by an earlier server (adopted); nullopt when it is in none of ours.
+  std::optional<JobCgroup> JobOf(int pid) const;
 
   // True when the kernel killed a process of the job for passing its memory limit.
   bool OutOfMemory(const JobCgroup& job) const;

@@ -156,28 +156,76 @@ TEST_F(LimitsTest, LimitsAreWrittenToTheJobsCgroupWhichGoesWhenReaped) {
   EXPECT_FALSE(fs::exists(memory_dir));
 }
 
-TEST_F(LimitsTest, CgroupHeldByALeftoverProcessGoesOnceItEnds) {
+// A process of pid `pid` is gone or a zombie (killed, waiting for init to reap it).
+bool Dead(int pid) {
+  auto stat = ReadFile("/proc/" + std::to_string(pid) + "/stat");
+  if (!stat.ok()) return true;
+  size_t paren = stat->rfind(')');
+  return paren != std::string::npos && paren + 2 < stat->size() && (*stat)[paren + 2] == 'Z';
+}
+
+bool DiesWithin(int pid, std::chrono::milliseconds limit) {
+  for (auto waited = std::chrono::milliseconds(0); waited < limit; waited += std::chrono::milliseconds(10)) {
+    if (Dead(pid)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return Dead(pid);
+}
+
+TEST_F(LimitsTest, WhatAJobLeavesRunningDiesWithItAndItsCgroupGoes) {
   if (!UseCgroups()) GTEST_SKIP() << skip_reason_;
+  // setsid: the sleep leaves the job's process group, as a daemonising child does.
   ProcessHandle h = StartOk(
-      Spec({"/bin/sh", "-c", "sleep 30 & echo $! > bg.pid"}, Memory(64 * kMiB)));
+      Spec({"/bin/sh", "-c", "setsid sleep 30 & echo $! > bg.pid"}, Memory(64 * kMiB)));
   std::string dir = CgroupOf(h.pid, "memory");
   ASSERT_TRUE(WaitExit(h)->success());
-  EXPECT_TRUE(fs::exists(dir));  // the background sleep still lives in it
   int bg = std::stoi(ReadFile(dir_ / "bg.pid").value());
-  ASSERT_EQ(::kill(bg, SIGKILL), 0);
-  // The next reaped job retries it.
-  ProcessHandle next = StartOk(Spec({"/bin/true"}, Memory(64 * kMiB)));
-  bool gone = false;
+  EXPECT_TRUE(DiesWithin(bg, std::chrono::seconds(5)));
+  // The folder goes once the killed sleep is reaped (by init); the next reaped job retries it.
+  bool gone = !fs::exists(dir);
   for (int i = 0; i < 100 && !gone; ++i) {
-    // The killed sleep is a zombie of init's until reaped; retry with fresh jobs.
-    ASSERT_TRUE(WaitExit(next)->success());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(WaitExit(StartOk(Spec({"/bin/true"}, Memory(64 * kMiB))))->success());
     gone = !fs::exists(dir);
-    if (!gone) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      next = StartOk(Spec({"/bin/true"}, Memory(64 * kMiB)));
-    }
   }
   EXPECT_TRUE(gone);
+}
+
+TEST_F(LimitsTest, KillReachesProcessesThatLeftTheJobsGroup) {
+  if (!UseCgroups()) GTEST_SKIP() << skip_reason_;
+  ProcessHandle h = StartOk(
+      Spec({"/bin/sh", "-c", "setsid sleep 30 & echo $! > bg.pid; sleep 30"}, ResourceLimits{}));
+  // A job without CPU or memory limits is still tracked by a cgroup of its own.
+  std::string parent = layout_.memory_dir.empty() ? layout_.cpu_dir : layout_.memory_dir;
+  std::string dir = CgroupOf(h.pid, layout_.memory_dir.empty() ? "cpu" : "memory");
+  EXPECT_NE(dir, parent + "/");
+  EXPECT_NE(fs::path(dir).filename().string().find("tandem-job-"), std::string::npos) << dir;
+  for (int i = 0; i < 300 && !fs::exists(dir_ / "bg.pid"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  int bg = std::stoi(ReadFile(dir_ / "bg.pid").value());
+  ASSERT_TRUE(launcher_->Kill(h, SIGTERM).ok());
+  EXPECT_TRUE(DiesWithin(bg, std::chrono::seconds(5)));
+  EXPECT_TRUE(WaitExit(h).has_value());
+}
+
+TEST_F(LimitsTest, AJobOfAnEarlierServerIsKilledWithItsCgroup) {
+  if (!UseCgroups()) GTEST_SKIP() << skip_reason_;
+  ProcessHandle h = StartOk(
+      Spec({"/bin/sh", "-c", "setsid sleep 30 & echo $! > bg.pid; sleep 30"}, ResourceLimits{}));
+  for (int i = 0; i < 300 && !fs::exists(dir_ / "bg.pid"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  int bg = std::stoi(ReadFile(dir_ / "bg.pid").value());
+  // A second launcher stands for the restarted server: the job is not its child.
+  auto cgroups = Cgroups::ForThisProcess();
+  ASSERT_TRUE(cgroups.ok());
+  LocalLauncher restarted(std::move(*cgroups));
+  ASSERT_TRUE(restarted.Kill(h, SIGKILL).ok());
+  EXPECT_TRUE(DiesWithin(bg, std::chrono::seconds(5)));
+  EXPECT_TRUE(WaitExit(h).has_value());
 }
 
 TEST_F(LimitsTest, FoldersOfADeadServerAreSweptAtStart) {

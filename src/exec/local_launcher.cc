@@ -48,8 +48,7 @@ void LocalLauncher::WarnNotEnforced(const std::string& reason) {
   });
 }
 
-std::optional<JobCgroup> LocalLauncher::MakeCgroup(const ResourceLimits& limits) {
-  if (limits.cpus <= 0 && limits.memory_bytes == 0) return std::nullopt;
+void LocalLauncher::FindCgroups() {
   std::call_once(cgroups_once_, [this] {
     auto found = Cgroups::ForThisProcess();
     if (found.ok()) {
@@ -58,6 +57,10 @@ std::optional<JobCgroup> LocalLauncher::MakeCgroup(const ResourceLimits& limits)
       WarnNotEnforced(found.status().message());
     }
   });
+}
+
+std::optional<JobCgroup> LocalLauncher::MakeCgroup(const ResourceLimits& limits) {
+  FindCgroups();
   if (cgroups_ == nullptr) return std::nullopt;
   auto job = cgroups_->Create(limits);
   if (!job.ok()) {
@@ -129,7 +132,11 @@ std::optional<ExitInfo> LocalLauncher::Poll(const ProcessHandle& handle) {
     if (r == 0) return std::nullopt;
     // r < 0: someone else reaped it (SIGCHLD ignored); the status is lost.
     ExitInfo info = r == handle.pid ? FromWaitStatus(status) : Unknown();
-    if (child->second.cgroup.has_value()) FinishCgroup(*child->second.cgroup, info);
+    if (child->second.cgroup.has_value()) {
+      // The job is over when its first process is: what it left running goes with it.
+      cgroups_->SignalAll(*child->second.cgroup, SIGKILL);
+      FinishCgroup(*child->second.cgroup, info);
+    }
     children_.erase(child);
     Remember(key, info);
     return info;
@@ -164,13 +171,31 @@ Status LocalLauncher::Kill(const ProcessHandle& handle, int signal) {
     // names a process group, so the old group is gone entirely: nothing to signal.
     return Status::Ok();
   }
+  // Looked up first: an adopted job's folder is found through its leader while it lives.
+  const std::optional<JobCgroup> job = CgroupOf(handle);
   // The leader may be gone while its group lives on (children it left behind): signal
   // the group whenever the pid is not someone else's.
   if (::kill(-handle.pid, signal) != 0 && errno != ESRCH) {
     return Internal("cannot send signal " + std::to_string(signal) + " to process group " +
                     std::to_string(handle.pid) + ": " + std::strerror(errno));
   }
+  // Processes that left the group (setsid, daemonised) are still in the job's cgroup.
+  if (job.has_value()) cgroups_->SignalAll(*job, signal);
   return Status::Ok();
+}
+
+std::optional<JobCgroup> LocalLauncher::CgroupOf(const ProcessHandle& handle) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto child = children_.find(handle.pid);
+    if (child != children_.end() && child->second.start_ticks == handle.start_ticks) {
+      return child->second.cgroup;
+    }
+  }
+  // Started by an earlier server: its folder is found from the process, while it lives.
+  FindCgroups();
+  if (cgroups_ == nullptr || !Alive(handle)) return std::nullopt;
+  return cgroups_->JobOf(handle.pid);
 }
 
 bool LocalLauncher::Alive(const ProcessHandle& handle) {

@@ -41,11 +41,14 @@ class LocalLauncher : public Launcher {
   Result<ProcessHandle> Start(const ProcessSpec& spec) override;
   // Reaps children this launcher started (the same ExitInfo on every later call); for
   // any other process, reports ExitInfo{code = -1} once Alive() turns false. A reaped
-  // child's cgroup is removed (later, if processes it left behind still run there), and
+  // child's cgroup is emptied (what the job left running is killed with SIGKILL) and
+  // removed (later, if those processes take time to die), and
   // an unsuccessful exit after the kernel's OOM killer struck in it reads out_of_memory.
   std::optional<ExitInfo> Poll(const ProcessHandle& handle) override;
-  // Signals the handle's process group. Ok when it is gone; never signals a group whose
-  // leader pid now belongs to a different process (checked by start ticks).
+  // Signals the handle's process group and every process in the job's cgroup (also
+  // those that left the group, and for a job of an earlier server while its first
+  // process lives). Ok when it is gone; never signals a group whose leader pid now
+  // belongs to a different process (checked by start ticks).
   Status Kill(const ProcessHandle& handle, int signal) override;
   // pid exists, has the handle's start ticks, and is not a zombie.
   bool Alive(const ProcessHandle& handle) override;
@@ -60,6 +63,10 @@ class LocalLauncher : public Launcher {
   // The job's cgroup for `limits`; nullopt when none is needed or none can be made.
   std::optional<JobCgroup> MakeCgroup(const ResourceLimits& limits);
   void WarnNotEnforced(const std::string& reason);
+  // Sets cgroups_ on first use, when none was given.
+  void FindCgroups();
+  // The cgroup of a child of ours, or of an adopted process found from /proc.
+  std::optional<JobCgroup> CgroupOf(const ProcessHandle& handle);
   // Marks `info` out of memory if so, and removes the cgroup (or queues it). Holds mu_.
   void FinishCgroup(const JobCgroup& cgroup, ExitInfo& info);
 
