@@ -12,6 +12,7 @@ PACKAGES=(
   python3 python3-sklearn python3-numpy python3-torch python3-xgboost
   python3-fastapi python3-uvicorn wrk
   curl procps
+  python3-statsmodels
 )
 
 missing=()

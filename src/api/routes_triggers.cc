@@ -60,7 +60,8 @@ Result<Json> FireEvent(Platform& p, const http::Request& req) {
   }
   const std::string& event = req.params.at("name");
   ASSIGN_OR_RETURN(workflow::FireResult fired, p.triggers->Fire(event, payload));
-  return Json{{"event", event}, {"runs", fired.run_ids}, {"errors", fired.errors}};
+  return Json{{"event", event}, {"runs", fired.run_ids}, {"errors", fired.errors},
+              {"paused", fired.paused}};
 }
 
 }  // namespace

@@ -15,9 +15,11 @@ int DatasetShow(const ApiClient& api, const std::string& name);
 
 // Submits the pipeline file and prints the run id; with `wait`, follows the run's
 // progress and returns 0 only if it succeeded. `no_cache` runs every task even when an
-// earlier identical one could be reused; `allow_drafts` accepts unpublished operators.
+// earlier identical one could be reused; `allow_drafts` accepts unpublished operators;
+// `param_args` ("NAME=VALUE") set pipeline params (workflow/param_args.h). Ctrl-C while
+// waiting says the run goes on and how to follow it, and exits 130.
 int RunSubmit(const ApiClient& api, const std::string& file, bool wait, bool no_cache,
-              bool allow_drafts = false);
+              bool allow_drafts = false, const std::vector<std::string>& param_args = {});
 int RunShow(const ApiClient& api, const std::string& id);
 int RunList(const ApiClient& api, const std::string& pipeline, const std::string& state);
 int RunCancel(const ApiClient& api, const std::string& id);

@@ -1,9 +1,12 @@
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <thread>
 
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -12,6 +15,7 @@
 #include "cli/dag_view.h"
 #include "cli/text_table.h"
 #include "core/fs.h"
+#include "workflow/param_args.h"
 
 namespace tandem::cli {
 namespace {
@@ -82,39 +86,93 @@ void PrintTasks(const Json& run) {
 
 }  // namespace
 
-int RunSubmit(const ApiClient& api, const std::string& file, bool wait, bool no_cache,
-              bool allow_drafts) {
-  auto spec = ReadFile(file);
-  if (!spec.ok()) return Fail(spec.status());
-  std::string path = "/api/v1/runs";
-  if (no_cache) path += "?no_cache=1";
-  if (allow_drafts) path += no_cache ? "&allow_drafts=1" : "?allow_drafts=1";
-  auto run = api.Post(path, *spec, "application/yaml");
-  if (!run.ok()) return Fail(run.status());
-  std::string id = (*run)["id"];
-  std::cout << id << "\n" << std::flush;
-  if (!wait) return 0;
+namespace {
 
-  // Follow: one line per task state change or progress step.
-  std::map<std::string, std::string> last;
+// Ctrl-C during `run --wait` stops following, not the run: the message, written before
+// the handler is installed, is all the handler needs (write and _exit are signal-safe).
+std::string g_interrupt_message;
+
+void OnInterrupt(int) {
+  ssize_t n = write(STDERR_FILENO, g_interrupt_message.data(), g_interrupt_message.size());
+  (void)n;
+  _exit(130);
+}
+
+void ExplainInterruptOf(const std::string& id) {
+  g_interrupt_message = "\nrun " + id + " goes on on the server; follow it with: tandem run show " + id +
+                        " / tandem run logs " + id + " -f (tandem run cancel " + id + " stops it)\n";
+  struct sigaction sa {};
+  sa.sa_handler = OnInterrupt;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+}
+
+// What `run --wait` printed of a task so far.
+struct SeenTask {
+  std::string key;      // state/attempt/progress last shown
+  int failures = 0;     // attempts whose failure was shown
+};
+
+// Why attempt `attempt` of `node` failed, when the poll missed its pending state (a
+// backoff shorter than the poll): the last line of that attempt's stderr.
+std::string MissedFailure(const ApiClient& api, const std::string& run, const std::string& node,
+                          int attempt) {
+  auto log = api.Get("/api/v1/runs/" + run + "/logs?node=" + UrlEncode(node) +
+                     "&attempt=" + std::to_string(attempt) + "&stream=stderr");
+  std::string last;
+  if (log.ok()) {
+    std::istringstream lines((*log).value("data", ""));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find_first_not_of(" \t\r") != std::string::npos) last = line;
+    }
+  }
+  return last.empty() ? "" : ": " + last;
+}
+
+// The lines for a task whose state, attempt or progress changed since `seen`. A failed
+// attempt that will be retried shows as pending with its error.
+std::vector<std::string> TaskLines(const ApiClient& api, const std::string& run, const Json& t,
+                                   SeenTask& seen) {
+  const std::string node = t["node"];
+  const std::string state = t["state"];
+  const int attempt = t.value("attempt", 0);
+  const int pct = static_cast<int>(t.value("progress", 0.0) * 100);
+  const std::string key = state + "/" + std::to_string(attempt) + "/" + std::to_string(pct);
+  if (seen.key == key) return {};
+  seen.key = key;
+  const std::string lead = "  " + node + ": ";
+  const std::string error = t.value("error", "");
+  if (state == "pending" && attempt >= 1 && !error.empty()) {
+    seen.failures = attempt;
+    return {lead + "attempt " + std::to_string(attempt) + " failed: " + error + "; " + t.value("message", "")};
+  }
+  std::vector<std::string> lines;
+  for (int missed = seen.failures + 1; missed < attempt; ++missed) {
+    lines.push_back(lead + "attempt " + std::to_string(missed) + " failed" + MissedFailure(api, run, node, missed));
+  }
+  seen.failures = std::max(seen.failures, attempt - 1);
+  std::string line = lead + state;
+  if (state == "running" && attempt > 1) line += " (attempt " + std::to_string(attempt) + ")";
+  if (state == "running" && pct > 0) line += " " + std::to_string(pct) + "% " + t.value("message", "");
+  if (state == "succeeded") {
+    std::string m = MetricsLine(TaskMetrics(t));
+    line += " (" + Duration(t) + ")" + (m.empty() ? "" : "  " + m);
+  }
+  if (state == "failed") line += ": " + error;
+  lines.push_back(line);
+  return lines;
+}
+
+// Follows run `id` until it ends: one line per task change. 0 only if it succeeded.
+int FollowRun(const ApiClient& api, const std::string& id) {
+  std::map<std::string, SeenTask> seen;
   while (true) {
     auto now = api.Get("/api/v1/runs/" + id);
     if (!now.ok()) return Fail(now.status());
     for (const auto& t : (*now)["tasks"]) {
-      std::string node = t["node"];
-      std::string state = t["state"];
-      int pct = static_cast<int>(t.value("progress", 0.0) * 100);
-      std::string key = state + "/" + std::to_string(pct);
-      if (last[node] == key) continue;
-      last[node] = key;
-      std::cout << "  " << node << ": " << state;
-      if (state == "running" && pct > 0) std::cout << " " << pct << "% " << t.value("message", "");
-      if (state == "succeeded") {
-        std::string m = MetricsLine(TaskMetrics(t));
-        std::cout << " (" << Duration(t) << ")" << (m.empty() ? "" : "  " + m);
+      for (const auto& line : TaskLines(api, id, t, seen[t["node"].get<std::string>()])) {
+        std::cout << line << "\n" << std::flush;
       }
-      if (state == "failed") std::cout << ": " << t.value("error", "");
-      std::cout << "\n" << std::flush;
     }
     std::string state = (*now)["state"];
     if (IsTerminal(state)) {
@@ -125,6 +183,29 @@ int RunSubmit(const ApiClient& api, const std::string& file, bool wait, bool no_
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
+}
+
+}  // namespace
+
+int RunSubmit(const ApiClient& api, const std::string& file, bool wait, bool no_cache,
+              bool allow_drafts, const std::vector<std::string>& param_args) {
+  auto spec = ReadFile(file);
+  if (!spec.ok()) return Fail(spec.status());
+  auto params = workflow::ParamsFromArgs(*spec, param_args);
+  if (!params.ok()) return Fail(params.status());
+  std::string path = "/api/v1/runs";
+  if (no_cache) path += "?no_cache=1";
+  if (allow_drafts) path += no_cache ? "&allow_drafts=1" : "?allow_drafts=1";
+  // With params the pipeline travels in a JSON envelope (routes_runs.cc).
+  auto run = params->empty()
+                 ? api.Post(path, *spec, "application/yaml")
+                 : api.Post(path, Json{{"pipeline", *spec}, {"params", *params}}.dump());
+  if (!run.ok()) return Fail(run.status());
+  std::string id = (*run)["id"];
+  if (wait) ExplainInterruptOf(id);  // before the id shows: a Ctrl-C after it is explained
+  std::cout << id << "\n" << std::flush;
+  if (!wait) return 0;
+  return FollowRun(api, id);
 }
 
 int RunShow(const ApiClient& api, const std::string& id) {
@@ -176,22 +257,24 @@ namespace tandem::cli {
 void AddRunCommands(CLI::App& app, CliContext& ctx) {
   struct Opts {
     std::string file, id, pipeline, state, node;
+    std::vector<std::string> params;
     bool wait = false, no_cache = false, allow_drafts = false, follow = false, stderr_stream = false;
     int attempt = 0;
   };
   auto o = std::make_shared<Opts>();
-  auto* run = app.add_subcommand("run", "Run a pipeline: tandem run PIPELINE.yaml [--wait]");
+  auto* run = app.add_subcommand("run", "Run a pipeline: tandem run PIPELINE.yaml [--wait] [--param k=v]");
   run->add_option("pipeline", o->file, "Pipeline YAML file")->check(CLI::ExistingFile);
   run->add_flag("--wait", o->wait, "Follow progress; exit 0 only if the run succeeds");
   run->add_flag("--no-cache", o->no_cache, "Run every task, reusing no earlier result");
   run->add_flag("--allow-drafts", o->allow_drafts, "Accept draft (unpublished) operators, to try them");
+  run->add_option("--param", o->params, "Pipeline param NAME=VALUE, read as its declared type (repeatable)");
   run->callback([&ctx, o, run] {
     if (!run->get_subcommands().empty()) return;  // a subcommand ran instead
     if (o->file.empty()) {
       ctx.exit_code = Fail(InvalidArgument("run: give a PIPELINE.yaml file"));
       return;
     }
-    ctx.exit_code = RunSubmit(ctx.Api(), o->file, o->wait, o->no_cache, o->allow_drafts);
+    ctx.exit_code = RunSubmit(ctx.Api(), o->file, o->wait, o->no_cache, o->allow_drafts, o->params);
   });
 
   auto* show = run->add_subcommand("show", "Show a run and its tasks");

@@ -7,25 +7,10 @@
 #include "cli/commands.h"
 #include "cli/text_table.h"
 #include "core/fs.h"
+#include "workflow/param_args.h"
 
 namespace tandem::cli {
 namespace {
-
-// "k=v" -> params[k]; v is read as JSON when it is a JSON scalar (5, 0.9, true), else
-// as a string, so `--param threshold=0.9` gives a number and `--param name=x` a string.
-Result<Json> ParseParams(const std::vector<std::string>& pairs) {
-  Json params = Json::object();
-  for (const std::string& pair : pairs) {
-    size_t eq = pair.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return InvalidArgument("--param: expected KEY=VALUE, got '" + pair + "'");
-    }
-    std::string value = pair.substr(eq + 1);
-    Json parsed = Json::parse(value, nullptr, /*allow_exceptions=*/false);
-    params[pair.substr(0, eq)] = parsed.is_discarded() || parsed.is_structured() ? Json(value) : parsed;
-  }
-  return params;
-}
 
 std::string When(const Json& s) {
   if (!s.value("cron", "").empty()) return "cron " + s["cron"].get<std::string>();
@@ -37,7 +22,7 @@ int ScheduleCreate(const ApiClient& api, const std::string& file, const std::str
                    const std::vector<std::string>& param_pairs) {
   auto spec = ReadFile(file);
   if (!spec.ok()) return Fail(spec.status());
-  auto params = ParseParams(param_pairs);
+  auto params = workflow::ParamsFromArgs(*spec, param_pairs);
   if (!params.ok()) return Fail(params.status());
   Json body = {{"pipeline", *spec}, {"params", *params}};
   if (!name.empty()) body["name"] = name;
@@ -82,6 +67,16 @@ int EventFire(const ApiClient& api, const std::string& event, const std::string&
   if (!fired.ok()) return Fail(fired.status());
   for (const auto& id : (*fired)["runs"]) std::cout << id.get<std::string>() << "\n";
   for (const auto& e : (*fired)["errors"]) std::cerr << "error: " << e.get<std::string>() << "\n";
+  // Nothing ran: say why, or a mistyped event name looks like success.
+  if ((*fired)["runs"].empty() && (*fired)["errors"].empty()) {
+    std::string paused;
+    for (const auto& p : fired->value("paused", Json::array())) {
+      paused += (paused.empty() ? "" : ", ") + p.get<std::string>();
+    }
+    std::cerr << "no schedule listens to event '" << event << "'"
+              << (paused.empty() ? "" : " but paused ones (" + paused + ")")
+              << "; nothing was run (see tandem schedule list)\n";
+  }
   return (*fired)["errors"].empty() ? 0 : 1;
 }
 
@@ -102,7 +97,7 @@ void AddScheduleCommands(CLI::App& app, CliContext& ctx) {
   auto* event = create->add_option("--on-event", o->event, "Event name, e.g. drift:cancer");
   cron->excludes(event);
   create->add_option("--name", o->name, "Schedule name [the pipeline's]");
-  create->add_option("--param", o->params, "Pipeline param KEY=VALUE (repeatable)");
+  create->add_option("--param", o->params, "Pipeline param NAME=VALUE, read as its declared type (repeatable)");
   create->callback([&ctx, o] {
     ctx.exit_code = ScheduleCreate(ctx.Api(), o->file, o->name, o->cron, o->event, o->params);
   });

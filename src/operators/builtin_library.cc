@@ -70,7 +70,9 @@ Status RegisterBuiltins(Catalog& catalog) {
 int RunBuiltinTask(const std::string& task_dir) {
   auto spec = ReadTaskSpec(task_dir);
   if (!spec.ok()) return Fail("task.json", spec.status());
-  const std::string& name = spec->operator_name;
+  // A copy: the spec is moved into the task's context below, and the name still leads
+  // every error line after that (a reference printed "" and errors read ": params...").
+  const std::string name = spec->operator_name;
   const BuiltinOperator* op = nullptr;
   for (const auto& candidate : Builtins()) {
     if (candidate.definition().name == name) op = &candidate;

@@ -16,7 +16,11 @@ std::string CacheKey(const operators::OperatorDef& def, const Json& params,
   doc["digest"] = def.digest;
   doc["params"] = params;
   Json in = Json::object();
-  for (const auto& [port, artifact] : inputs) in[port] = artifact.digest;
+  // The whole artifact but its path: the meta (a table's label and schema, a dataset's
+  // version) changes what an operator does with the same bytes.
+  for (const auto& [port, artifact] : inputs) {
+    in[port] = {{"digest", artifact.digest}, {"type", artifact.type}, {"meta", artifact.meta}};
+  }
   doc["inputs"] = std::move(in);
   return Sha256Hex(doc.dump());
 }

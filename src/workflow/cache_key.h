@@ -18,8 +18,14 @@ namespace tandem::workflow {
 // code cannot be told apart from another version's). Such tasks always run.
 bool OperatorIsCacheable(const operators::OperatorDef& def);
 
-// sha256 hex of: operator name@version and digest, the canonical JSON of `params` (keys
-// sorted), and each input port with its artifact digest, ports sorted.
+// sha256 hex of the canonical JSON (keys sorted) of:
+//   operator: "name@version"; digest: the operator's digest (its definition and code);
+//   params: `params` as the task receives them (pipeline params substituted, the
+//     schema's defaults filled, so a default left out and given explicitly are equal);
+//   inputs: per port, everything of its InputArtifact that reaches the operator except
+//     the path (which follows from the digest): digest, type and meta. A table's meta
+//     carries its schema and label; the dataset input's carries the dataset's name,
+//     version, id and schema, so relabelling or a new version is a new key.
 std::string CacheKey(const operators::OperatorDef& def, const Json& params,
                      const std::map<std::string, operators::InputArtifact>& inputs);
 

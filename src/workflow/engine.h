@@ -12,7 +12,7 @@
 //   "<port>":      {"digest": <sha256>, "type": <port type>, "meta": {...}}  per output port
 //   "_metrics":    the operator's outputs.json "metrics" (present when non-empty)
 //   "_registered": {"model": <name>, "version": <n>}  when the task registered a model
-// task.cache_key: sha256 of operator, resolved params and input digests (cache_key.h);
+// task.cache_key: sha256 of operator, resolved params and inputs with their meta (cache_key.h);
 //   a task is `cached` (outputs copied, nothing run) when an earlier task with its key
 //   succeeded, unless its node says cache: false, the run was submitted no_cache, or
 //   its operator is never cached (registrations and other side effects).

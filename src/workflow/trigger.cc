@@ -109,7 +109,11 @@ Result<FireResult> Triggers::Fire(const std::string& event, const Json& payload)
   ASSIGN_OR_RETURN(std::vector<store::ScheduleRecord> schedules, store_.ListSchedules());
   FireResult out;
   for (const store::ScheduleRecord& s : schedules) {
-    if (s.paused || s.event != event) continue;
+    if (s.event != event) continue;
+    if (s.paused) {
+      out.paused.push_back(s.name);
+      continue;
+    }
     Json params = s.params;
     auto spec = ParsePipelineYaml(s.pipeline_yaml);
     if (spec.ok()) {

@@ -34,6 +34,7 @@ namespace tandem::workflow {
 struct FireResult {
   std::vector<std::string> run_ids;  // one per schedule that submitted a run
   std::vector<std::string> errors;   // "schedule x: <why its run was refused>"
+  std::vector<std::string> paused;   // schedules subscribed to the event but paused
 };
 
 class Triggers {

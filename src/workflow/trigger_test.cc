@@ -90,6 +90,17 @@ TEST_F(TriggerTest, APausedScheduleDoesNotFireUntilResumed) {
   EXPECT_EQ(triggers_->SetPaused("nope", true).status().message(), "schedule 'nope' not found");
 }
 
+TEST_F(TriggerTest, AnEventHeardOnlyByPausedSchedulesNamesThem) {
+  CreateOk("retrain-cancer", kWithParams, "", "drift:cancer");
+  ASSERT_TRUE(triggers_->SetPaused("retrain-cancer", true).ok());
+  auto fired = triggers_->Fire("drift:cancer", Json::object());
+  ASSERT_TRUE(fired.ok()) << fired.status().ToString();
+  EXPECT_TRUE(fired->run_ids.empty());
+  EXPECT_TRUE(fired->errors.empty());
+  EXPECT_EQ(fired->paused, std::vector<std::string>{"retrain-cancer"});
+  EXPECT_TRUE(triggers_->Fire("drift:iris", Json::object())->paused.empty());
+}
+
 TEST_F(TriggerTest, AnEventRunsItsSubscribersWithDeclaredPayloadFieldsAsParams) {
   CreateOk("retrain-cancer", kWithParams, "", "drift:cancer");
   CreateOk("retrain-wine", kWithParams, "", "drift:wine");

@@ -65,6 +65,15 @@ TEST_F(TableOperatorsTest, ImputeFillsAndRecordsTheStep) {
   EXPECT_NE(label.err.find("params.columns: 'y' is the label"), std::string::npos) << label.err;
 }
 
+// The engine makes "exit code 2: <this line>" the task's error: the operator's name leads,
+// once, even for an error found after the task started (and its spec was handed over).
+TEST_F(TableOperatorsTest, AnErrorLineIsLedByTheOperatorsName) {
+  TaskRun label = Run("impute", {{"columns", {"y"}}}, {{"table", TableArtifact(Small(), "y")}},
+                      {{"table", "table"}});
+  EXPECT_EQ(label.code, 2);
+  EXPECT_EQ(label.err.rfind("impute: params.columns: 'y' is the label", 0), 0u) << label.err;
+}
+
 TEST_F(TableOperatorsTest, DropMissingAndOutlierFilterReportRowsDropped) {
   TaskRun drop = Step("drop-missing", Json::object(), TableArtifact(Small(), "y"));
   EXPECT_EQ(ReadTable(drop).rows, 7u);
