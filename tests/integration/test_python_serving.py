@@ -6,6 +6,8 @@ numbers for text columns (warnings, counted per replica, or refused under
 import csv
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -51,6 +53,21 @@ print(json.dumps(np.asarray(out["probabilities"], dtype=np.float64).ravel().toli
 """
 
 
+def bundled_model_operators():
+    """The bundled operators (operators/*) that train a model, by their manifests."""
+    found = []
+    root = os.path.join(REPO, "operators")
+    for name in sorted(os.listdir(root)):
+        manifest = os.path.join(root, name, "operator.yaml")
+        if not os.path.exists(manifest):
+            continue
+        with open(manifest) as f:
+            text = f.read()
+        if re.search(r"^category: train$", text, re.M) and re.search(r"^  model: \{type: model\}", text, re.M):
+            found.append(name)
+    return found
+
+
 def iris_classes():
     with open(os.path.join(SKLEARN_DATA, "iris.csv")) as f:
         return f.readline().strip().split(",")[2:]
@@ -70,6 +87,7 @@ class PythonServing(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.stop()
         cls.server.kill_replicas()
+        shutil.rmtree(cls.work, ignore_errors=True)
 
     def run_pipeline(self, name, text):
         path = os.path.join(self.work, name + ".yaml")
@@ -89,13 +107,16 @@ class PythonServing(unittest.TestCase):
 
     def test_1_each_bundled_python_operator_serves_what_its_model_predicts(self):
         s = self.server
-        cases = [("sklearn-random-forest", "iris", "iris.csv", "{n_estimators: 40, seed: 1}"),
-                 ("sklearn-svm", "breast_cancer", "breast_cancer.csv", "{kernel: rbf, C: 2}")]
-        for operator, dataset, csv_name, params in cases:
-            with self.subTest(operator=operator):
-                name = operator.replace("sklearn-", "py-")
+        operators = bundled_model_operators()
+        self.assertTrue({"sklearn-random-forest", "sklearn-svm"} <= set(operators), operators)
+        # Each on a multi-class and a binary data set, with its default params.
+        cases = [(op, dataset, csv_name) for op in operators
+                 for dataset, csv_name in [("iris", "iris.csv"), ("breast_cancer", "breast_cancer.csv")]]
+        for operator, dataset, csv_name in cases:
+            with self.subTest(operator=operator, dataset=dataset):
+                name = operator.replace("sklearn-", "py-") + ("" if dataset == "iris" else "-cancer")
                 self.run_pipeline(name, TRAIN.format(name=name, dataset=dataset,
-                                                     operator=operator, params=params))
+                                                     operator=operator, params="{}"))
                 code, model = s.api("GET", f"/api/v1/models/{name}")
                 self.assertEqual(code, 200, model)
                 version = model["versions"][-1]
