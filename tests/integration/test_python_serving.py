@@ -221,6 +221,8 @@ class PythonServing(unittest.TestCase):
         self.assertEqual(svc["input_warnings"], 1 + 4)
         self.assertEqual(svc["replicas"][0]["input_warnings"], 5)
         self.assertIn("INPUT WARNINGS", s.cli("service", "show", "flowers").stdout)
+        listed = [line.split() for line in s.cli("service", "list").stdout.splitlines()]
+        self.assertIn("5", next(cells for cells in listed if cells and cells[0] == "flowers"))
 
         # Strict: the same guesses are refused, naming the input and row.
         s.cli("service", "deploy", "flowers", "--name", "flowers-strict", "--strict-inputs")
