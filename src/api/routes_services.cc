@@ -1,6 +1,7 @@
 // Services: deploy a model version behind replicas, roll it to another version (rolling
 // or canary), and reach its KServe v2 endpoints through this server's own address.
 #include <algorithm>
+#include <map>
 
 #include "api/routes.h"
 #include "registry/model_ref.h"
@@ -8,15 +9,23 @@
 namespace tandem::api {
 namespace {
 
-// How a service looks in the API: its row, what it should run, and what runs.
-Json ServiceJson(const serving::ServiceView& v) {
+// How a service looks in the API: its row, what it should run, and what runs; with
+// `stats` (ServiceManager::ReplicaStats) each replica's input warnings and their sum.
+Json ServiceJson(const serving::ServiceView& v, const std::map<std::string, Json>& stats = {}) {
   const store::ServiceRecord& s = v.service;
   Json replicas = Json::array();
   int restarts = 0;
+  int64_t input_warnings = 0;
   for (size_t i = 0; i < v.replicas.size(); ++i) {
     const store::ReplicaRecord& r = v.replicas[i];
     restarts += r.restarts;
+    Json counted;  // null: not asked, or the replica did not answer
+    if (auto it = stats.find(r.id); it != stats.end()) {
+      counted = it->second.value("input_warnings", Json());
+      if (counted.is_number_integer()) input_warnings += counted.get<int64_t>();
+    }
     replicas.push_back({{"id", r.id},
+                        {"input_warnings", counted},
                         {"track", r.track},
                         {"model", r.model_name},
                         {"model_version", r.model_version},
@@ -41,6 +50,8 @@ Json ServiceJson(const serving::ServiceView& v) {
           {"replicas_wanted", v.spec.replicas},
           {"batch", {{"max", v.spec.batch_max}, {"delay_us", v.spec.batch_delay_us}}},
           {"resources", v.spec.resources},
+          {"strict_inputs", v.spec.strict_inputs},
+          {"input_warnings", input_warnings},
           {"canary", canary},
           {"replicas", replicas},
           {"restarts", restarts},
@@ -87,6 +98,8 @@ Result<Json> DeployFromBody(Platform& p, const std::string& body) {
     o.batch_delay_us = static_cast<int>(delay);
   }
   if (req.contains("resources")) o.resources = req["resources"];  // checked by Deploy
+  ASSIGN_OR_RETURN(o.strict_inputs, GetBoolOr(req, "strict_inputs", false));
+  ASSIGN_OR_RETURN(o.replace, GetBoolOr(req, "replace", false));
   return ToJsonResult(p.services->Deploy(name, ref, o));
 }
 
@@ -114,11 +127,14 @@ void AddServiceRoutes(http::Server& server, Platform& p) {
     auto services = p.services->List();
     if (!services.ok()) return http::ErrorResponse(services.status());
     Json out = Json::array();
-    for (const auto& s : *services) out.push_back(ServiceJson(s));
+    for (const auto& s : *services) out.push_back(ServiceJson(s, p.services->ReplicaStats(s.service.name)));
     return http::JsonResponse({{"services", out}});
   });
   server.Route("GET", "/api/v1/services/{name}", [&p](const http::Request& req) {
-    return Reply(ToJsonResult(p.services->Get(req.params.at("name"))));
+    const std::string& name = req.params.at("name");
+    auto view = p.services->Get(name);
+    if (!view.ok()) return http::ErrorResponse(view.status());
+    return http::JsonResponse(ServiceJson(*view, p.services->ReplicaStats(name)));
   });
   server.Route("DELETE", "/api/v1/services/{name}", [&p](const http::Request& req) {
     Status st = p.services->Stop(req.params.at("name"));

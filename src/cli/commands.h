@@ -48,9 +48,11 @@ int ModelExport(const ApiClient& api, const std::string& ref, const std::string&
                 const std::string& out_dir);
 
 // `model` is NAME (latest version), NAME:VERSION or NAME@ALIAS; `batch` is "" or
-// "max=32,delay=2ms" (delay in us, ms or s).
+// "max=32,delay=2ms" (delay in us, ms or s). Onto a name already serving only with
+// `replace` (the server refuses otherwise).
 int ServiceDeploy(const ApiClient& api, const std::string& model, const std::string& name,
-                  int replicas, const std::string& batch, const Json& resources = Json::object());
+                  int replicas, const std::string& batch, const Json& resources = Json::object(),
+                  bool strict_inputs = false, bool replace = false);
 int ServiceList(const ApiClient& api);
 int ServiceShow(const ApiClient& api, const std::string& name);
 // canary 0 = rolling update of every replica; 1..100 = a canary with that share.

@@ -59,11 +59,15 @@ void PrintService(const Json& s) {
   }
   std::cout << "\n";
   if (!s["error"].get<std::string>().empty()) std::cout << "  error: " << s["error"].get<std::string>() << "\n";
-  TextTable table({"REPLICA", "TRACK", "VERSION", "STATE", "ENDPOINT", "RESTARTS", "IN FLIGHT"});
+  if (s.value("strict_inputs", false)) std::cout << "  strict inputs: raw values that need a guess are refused\n";
+  TextTable table({"REPLICA", "TRACK", "VERSION", "STATE", "ENDPOINT", "RESTARTS", "IN FLIGHT",
+                   "INPUT WARNINGS"});
   for (const auto& r : s["replicas"]) {
+    const Json warnings = r.value("input_warnings", Json());
     table.Add({r["id"], r["track"], std::to_string(r["model_version"].get<int>()), r["state"],
                r["endpoint"].get<std::string>().empty() ? "-" : r["endpoint"].get<std::string>(),
-               std::to_string(r["restarts"].get<int>()), std::to_string(r["in_flight"].get<int>())});
+               std::to_string(r["restarts"].get<int>()), std::to_string(r["in_flight"].get<int>()),
+               warnings.is_number_integer() ? std::to_string(warnings.get<int64_t>()) : "-"});
   }
   table.Print(std::cout);
 }
@@ -83,8 +87,11 @@ static Result<Json> ParseGpuFlag(const std::string& text) {
 }
 
 int ServiceDeploy(const ApiClient& api, const std::string& model, const std::string& name,
-                  int replicas, const std::string& batch, const Json& resources) {
+                  int replicas, const std::string& batch, const Json& resources, bool strict_inputs,
+                  bool replace) {
   Json body = {{"name", name}, {"model", model}, {"replicas", replicas}};
+  if (strict_inputs) body["strict_inputs"] = true;
+  if (replace) body["replace"] = true;
   if (!resources.empty()) body["resources"] = resources;
   if (!batch.empty()) {
     auto parsed = ParseBatch(batch);
@@ -101,7 +108,8 @@ int ServiceDeploy(const ApiClient& api, const std::string& model, const std::str
 int ServiceList(const ApiClient& api) {
   auto list = api.Get("/api/v1/services");
   if (!list.ok()) return Fail(list.status());
-  TextTable table({"NAME", "MODEL", "STATE", "REPLICAS", "CANARY", "RESTARTS", "ENDPOINT", "UPDATED"});
+  TextTable table({"NAME", "MODEL", "STATE", "REPLICAS", "CANARY", "RESTARTS", "INPUT WARNINGS",
+                   "ENDPOINT", "UPDATED"});
   for (const auto& s : (*list)["services"]) {
     int ready = 0;
     for (const auto& r : s["replicas"]) ready += r["state"] == "ready";
@@ -115,6 +123,7 @@ int ServiceList(const ApiClient& api) {
                std::to_string(s["model_version"].get<int>()), s["state"],
                std::to_string(ready) + "/" + std::to_string(s["replicas_wanted"].get<int>()), canary,
                std::to_string(s["restarts"].get<int>()),
+               std::to_string(s.value("input_warnings", int64_t{0})),
                api.base_url() + "/v2/models/" + s["name"].get<std::string>(),
                FormatTime(s["updated_ms"])});
   }
@@ -172,6 +181,8 @@ void AddServiceCommands(CLI::App& app, CliContext& ctx) {
     int canary = 0;
     double cpus = 0;
     int priority = 0;
+    bool strict_inputs = false;
+    bool replace = false;
   };
   auto o = std::make_shared<Opts>();
   auto* deploy = service->add_subcommand("deploy", "Deploy MODEL[:VERSION|@ALIAS] as a service");
@@ -183,6 +194,12 @@ void AddServiceCommands(CLI::App& app, CliContext& ctx) {
   deploy->add_option("--memory", o->memory, "Memory per replica, enforced, e.g. 512Mi");
   deploy->add_option("--gpu", o->gpu, "GPUs per replica: a count (1) or a fraction of one (0.25)");
   deploy->add_option("--priority", o->priority, "Scheduling priority of the replicas [0]");
+  deploy->add_flag("--strict-inputs", o->strict_inputs,
+                   "Refuse raw rows that need a guess (an unseen category, a number for a text "
+                   "column) instead of answering them with warnings");
+  deploy->add_flag("--replace", o->replace,
+                   "Roll a service of this name that is already serving to this model and these "
+                   "options (without it, that deploy is refused)");
   deploy->callback([&ctx, o] {
     Json resources = Json::object();
     if (o->cpus > 0) resources["cpus"] = o->cpus;
@@ -196,7 +213,8 @@ void AddServiceCommands(CLI::App& app, CliContext& ctx) {
       }
       resources["gpu"] = *gpu;
     }
-    ctx.exit_code = ServiceDeploy(ctx.Api(), o->model, o->name, o->replicas, o->batch, resources);
+    ctx.exit_code = ServiceDeploy(ctx.Api(), o->model, o->name, o->replicas, o->batch, resources,
+                                  o->strict_inputs, o->replace);
   });
   service->add_subcommand("list", "List services")
       ->callback([&ctx] { ctx.exit_code = ServiceList(ctx.Api()); });

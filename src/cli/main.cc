@@ -74,6 +74,7 @@ int main(int argc, char** argv) {
   replica->add_option("--batch-max", replica_options.batch_max)->check(CLI::PositiveNumber);
   replica->add_option("--batch-delay-us", replica_options.batch_delay_us)
       ->check(CLI::NonNegativeNumber);
+  replica->add_option("--strict-inputs", replica_options.strict_inputs);  // 1 = refuse guesses
 
   CLI11_PARSE(app, argc, argv);
 

@@ -1,5 +1,6 @@
 #include "serving/backend.h"
 
+#include "serving/class_labels_backend.h"
 #include "serving/json_model_backend.h"
 #include "serving/python_backend.h"
 #include "serving/torchscript_backend.h"
@@ -50,6 +51,10 @@ const Format kFormats[] = {
 
 }  // namespace
 
+std::string InputWarning::ToString() const {
+  return "input '" + input + "' row " + std::to_string(row) + ": " + problem;
+}
+
 const std::vector<std::string>& BackendFormats() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> out;
@@ -66,6 +71,7 @@ Result<std::unique_ptr<Backend>> LoadBackend(const std::string& model_path, cons
   for (const Format& f : kFormats) {
     if (format != f.name) continue;
     ASSIGN_OR_RETURN(std::unique_ptr<Backend> backend, f.load(model_path, meta, options));
+    backend = ClassLabelsBackend::Wrap(std::move(backend), meta);
     auto transforms = meta.find("transforms");
     if (transforms == meta.end() || transforms->is_null() ||
         (transforms->is_array() && transforms->empty())) {

@@ -39,6 +39,10 @@ class BatchingBackend : public Backend {
   Result<std::vector<Tensor>> Infer(const std::vector<Tensor>& inputs) override;
   // The inner backend's, with parameters.batching = {max_batch_rows, max_delay_us}.
   Json Metadata() const override;
+  // The inner backend's, per request (before it joins a batch).
+  std::vector<InputWarning> CheckInputs(const std::vector<Tensor>& inputs) const override {
+    return inner_->CheckInputs(inputs);
+  }
 
   // Backend calls made so far (for tests and the bench: batches, not requests).
   int64_t backend_calls() const;

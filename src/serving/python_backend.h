@@ -2,7 +2,8 @@
 // Serves any python model through a pool of /usr/bin/python3 worker processes, each
 // running the project's worker script (python/tandem_worker.py, built into the
 // binary) around the user's predict(): sklearn, or anything else python can run.
-// The model is a folder holding model.py (and whatever it loads), or one .py file;
+// The model is a folder holding model.py (and whatever it loads), or one python file of
+// any name (the artifact store keeps a model file by hash, without ".py");
 // the worker script's docstring states what predict() takes and returns. The meta:
 //   {"format": "python",
 //    "signature": {"inputs": [...], "outputs": [...]},  // optional, see signature.h

@@ -110,6 +110,18 @@ TEST_F(PythonBackendTest, SklearnForestAnswersWhatItPredictsInPython) {
             "input 'input': expected shape [-1,30], got [1,3]");
 }
 
+// The artifact store keeps a model file by its sha256, without an extension, and the
+// replica is handed that path: a file is the model, whatever its name.
+TEST_F(PythonBackendTest, AModelFileWithoutPyExtensionIsTheModel) {
+  const std::string file = *dir_ / "9f86d081884c7d659a2feaa0c55ad015";
+  ASSERT_TRUE(WriteFileAtomic(file, kModelPy).ok());
+  auto backend = PythonBackend::Load(file, {{"format", "python"}}, 1);
+  ASSERT_TRUE(backend.ok()) << backend.status().ToString();
+  auto out = (*backend)->Infer({Input(0, 10)});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ((*out)[1].numbers, (*expected_)["label"].get<std::vector<double>>());
+}
+
 TEST_F(PythonBackendTest, AnExceptionIsTheRequestsErrorAndTheWorkerLivesOn) {
   auto backend = PythonBackend::Load(dir_->path(), {{"format", "python"}}, 1);
   ASSERT_TRUE(backend.ok()) << backend.status().ToString();

@@ -71,6 +71,7 @@ std::vector<std::string> ReplicaArgs(const ReplicaOptions& o) {
   add_if_set("--threads", o.threads, defaults.threads);
   add_if_set("--batch-max", o.batch_max, defaults.batch_max);
   add_if_set("--batch-delay-us", o.batch_delay_us, defaults.batch_delay_us);
+  add_if_set("--strict-inputs", o.strict_inputs ? 1 : 0, 0);
   return args;
 }
 
@@ -111,6 +112,9 @@ Result<ReplicaOptions> ParseReplicaArgs(const std::vector<std::string>& args) {
       ASSIGN_OR_RETURN(o.batch_max, ParseInt(flag, value, 1));
     } else if (flag == "--batch-delay-us") {
       ASSIGN_OR_RETURN(o.batch_delay_us, ParseInt(flag, value, 0));
+    } else if (flag == "--strict-inputs") {
+      ASSIGN_OR_RETURN(int strict, ParseInt(flag, value, 0));
+      o.strict_inputs = strict != 0;
     } else {
       return InvalidArgument("unknown flag '" + flag + "'");
     }

@@ -4,6 +4,7 @@
 //   <replica_command...> --name N --version V --model-file F --meta-file M
 //                        --host H --port 0 --port-file P
 //                        [--threads N] [--batch-max N] [--batch-delay-us N]
+//                        [--strict-inputs 1]
 // (`tandem replica ...` in the real binary) and reads the bound port from P.
 #include <cstddef>
 #include <string>
@@ -27,6 +28,9 @@ struct ReplicaOptions {
   // Dynamic batching (batching_backend.h): rows per backend call; 1 = off.
   int batch_max = 1;
   int batch_delay_us = 500;  // how long the oldest request waits for others
+  // Refuse (400) a request with raw values the model takes only by guessing
+  // (Backend::CheckInputs) instead of answering it with warnings.
+  bool strict_inputs = false;
   size_t max_body_bytes = 16 << 20;  // larger request bodies get 413
 };
 

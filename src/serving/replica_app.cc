@@ -20,6 +20,9 @@ http::Response Error(const Status& st) {
   return Reply({{"error", st.message()}}, HttpStatusFor(st.code()));
 }
 
+// Warnings listed in one response; the rest are counted ("... and 7 more").
+constexpr size_t kListedWarnings = 20;
+
 }  // namespace
 
 Result<std::unique_ptr<ReplicaApp>> ReplicaApp::Create(const ReplicaOptions& options) {
@@ -39,11 +42,16 @@ Result<std::unique_ptr<ReplicaApp>> ReplicaApp::Create(const ReplicaOptions& opt
     batching.executors = options.threads;
     backend = std::make_unique<BatchingBackend>(std::move(backend), batching);
   }
-  return std::make_unique<ReplicaApp>(options.name, options.version, std::move(backend));
+  return std::make_unique<ReplicaApp>(options.name, options.version, std::move(backend),
+                                      options.strict_inputs);
 }
 
-ReplicaApp::ReplicaApp(std::string name, int version, std::unique_ptr<Backend> backend)
-    : name_(std::move(name)), version_(version), backend_(std::move(backend)) {
+ReplicaApp::ReplicaApp(std::string name, int version, std::unique_ptr<Backend> backend,
+                       bool strict_inputs)
+    : name_(std::move(name)),
+      version_(version),
+      backend_(std::move(backend)),
+      strict_inputs_(strict_inputs) {
   metadata_ = backend_->Metadata();
   metadata_["name"] = name_;
   metadata_["versions"] = Json::array({std::to_string(version_)});
@@ -79,8 +87,25 @@ http::Response ReplicaApp::Infer(const http::Request& req) {
                                    want + "' (available: " + names + ")"));
     }
   }
+  const std::vector<InputWarning> found = backend_->CheckInputs(request.inputs);
+  if (strict_inputs_ && !found.empty()) {
+    refused_inputs_++;
+    std::string more = found.size() > 1 ? " (and " + std::to_string(found.size() - 1) +
+                                              " more)" : "";
+    return Error(InvalidArgument(found[0].ToString() + more +
+                                 "; this service checks inputs strictly and takes no guesses"));
+  }
   auto result = backend_->Infer(request.inputs);
   if (!result.ok()) return Error(result.status());
+  inference_count_++;
+  input_warnings_ += static_cast<int64_t>(found.size());
+  std::vector<std::string> warnings;
+  for (size_t i = 0; i < found.size() && i < kListedWarnings; ++i) {
+    warnings.push_back(found[i].ToString());
+  }
+  if (found.size() > kListedWarnings) {
+    warnings.push_back("... and " + std::to_string(found.size() - kListedWarnings) + " more");
+  }
   std::vector<Tensor> out = std::move(result).value();
   if (!request.outputs.empty()) {
     std::erase_if(out, [&](const Tensor& t) {
@@ -89,7 +114,7 @@ http::Response ReplicaApp::Infer(const http::Request& req) {
     });
   }
   http::Response r;
-  r.body = EncodeInferResponse(name_, std::to_string(version_), request.id, out);
+  r.body = EncodeInferResponse(name_, std::to_string(version_), request.id, out, warnings);
   return r;
 }
 
@@ -112,6 +137,14 @@ void ReplicaApp::Register(http::Server& server) {
     });
     server.Route("POST", prefix + "/infer",
                  [this](const http::Request& req) { return Infer(req); });
+    server.Route("GET", prefix + "/stats", [this](const http::Request& req) {
+      if (Status st = CheckTarget(req); !st.ok()) return Error(st);
+      return Reply({{"name", name_},
+                    {"version", std::to_string(version_)},
+                    {"inference_count", inference_count_.load()},
+                    {"input_warnings", input_warnings_.load()},
+                    {"refused_inputs", refused_inputs_.load()}});
+    });
   }
 }
 

@@ -7,8 +7,15 @@
 //   GET  /v2/models/{m}[/versions/{v}]          model metadata
 //   GET  /v2/models/{m}[/versions/{v}]/ready    {"name", "ready": true}
 //   POST /v2/models/{m}[/versions/{v}]/infer    inference
+//   GET  /v2/models/{m}[/versions/{v}]/stats    {"name", "version", "inference_count",
+//                                                "input_warnings", "refused_inputs"}
 // An unknown model or version is 404 {"error": ...}; a request the codec or the
 // backend refuses is 400 with its message. No request brings the replica down.
+// Raw values the model takes only by guessing (Backend::CheckInputs) are answered
+// with a "warnings" list beside the outputs and counted in input_warnings; with
+// strict input checking the request is refused instead (400 naming the input and
+// row) and counted in refused_inputs.
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -24,7 +31,8 @@ class ReplicaApp {
   // Reads options.meta_path and loads the backend from options.model_path.
   static Result<std::unique_ptr<ReplicaApp>> Create(const ReplicaOptions& options);
   // REQUIRES: backend != nullptr.
-  ReplicaApp(std::string name, int version, std::unique_ptr<Backend> backend);
+  ReplicaApp(std::string name, int version, std::unique_ptr<Backend> backend,
+             bool strict_inputs = false);
 
   // Adds the routes. REQUIRES: this app outlives the server's serving (Stop it first).
   void Register(http::Server& server);
@@ -40,7 +48,11 @@ class ReplicaApp {
   std::string name_;
   int version_;
   std::unique_ptr<Backend> backend_;
+  bool strict_inputs_;
   Json metadata_;
+  std::atomic<int64_t> inference_count_{0};  // requests answered with outputs
+  std::atomic<int64_t> input_warnings_{0};   // warnings answered (each input and row)
+  std::atomic<int64_t> refused_inputs_{0};   // requests refused by strict checking
 };
 
 }  // namespace tandem::serving

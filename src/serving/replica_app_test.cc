@@ -176,6 +176,71 @@ TEST_F(ReplicaAppTest, BadRequestsAre400And404AndTheReplicaStaysUp) {
   EXPECT_EQ(Post(infer, InferBody(trained_->data.x, 0, 1)).status, 200);
 }
 
+// Echoes its one BYTES input; CheckInputs flags every "?" as a guess.
+class GuessingBackend : public Backend {
+ public:
+  Result<std::vector<Tensor>> Infer(const std::vector<Tensor>& inputs) override {
+    Tensor out = inputs[0];
+    out.name = "echo";
+    return std::vector<Tensor>{out};
+  }
+  std::vector<InputWarning> CheckInputs(const std::vector<Tensor>& inputs) const override {
+    std::vector<InputWarning> found;
+    for (size_t r = 0; r < inputs[0].strings.size(); ++r) {
+      if (inputs[0].strings[r] == "?") found.push_back({inputs[0].name, static_cast<int64_t>(r), "a guess"});
+    }
+    return found;
+  }
+  Json Metadata() const override {
+    return {{"platform", "guess"},
+            {"inputs", {{{"name", "city"}, {"datatype", "BYTES"}, {"shape", {-1}}}}},
+            {"outputs", {{{"name", "echo"}, {"datatype", "BYTES"}, {"shape", {-1}}}}}};
+  }
+};
+
+class ReplicaWarningsTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(ReplicaWarningsTest, GuessesAreWarnedAndCountedOrRefusedWhenStrict) {
+  const bool strict = GetParam();
+  ReplicaApp app("svc", 1, std::make_unique<GuessingBackend>(), strict);
+  http::Server server(http::ServerOptions{});
+  app.Register(server);
+  ASSERT_TRUE(server.Start().ok());
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.port()) + "/v2/models/svc";
+  const std::string body =
+      R"({"inputs": [{"name": "city", "datatype": "BYTES", "shape": [3], "data": ["a", "?", "?"]}]})";
+  auto r = http::Call("POST", base + "/infer", body);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  Json answer = Json::parse(r->body);
+  auto stats = http::Call("GET", base + "/stats");
+  ASSERT_TRUE(stats.ok());
+  Json counted = Json::parse(stats->body);
+  if (strict) {
+    EXPECT_EQ(r->status, 400) << r->body;
+    EXPECT_EQ(answer["error"],
+              "input 'city' row 1: a guess (and 1 more); this service checks inputs strictly and "
+              "takes no guesses");
+    EXPECT_EQ(counted["refused_inputs"], 1);
+    EXPECT_EQ(counted["input_warnings"], 0);
+  } else {
+    EXPECT_EQ(r->status, 200) << r->body;
+    EXPECT_EQ(answer["outputs"][0]["data"], Json::parse(R"(["a", "?", "?"])"));
+    EXPECT_EQ(answer["warnings"],
+              Json::parse(R"(["input 'city' row 1: a guess", "input 'city' row 2: a guess"])"));
+    EXPECT_EQ(counted["input_warnings"], 2);
+    EXPECT_EQ(counted["inference_count"], 1);
+  }
+  // A request without guesses is answered either way, with no warnings field.
+  auto clean = http::Call("POST", base + "/infer",
+                          R"({"inputs": [{"name": "city", "datatype": "BYTES", "shape": [1], "data": ["a"]}]})");
+  ASSERT_TRUE(clean.ok());
+  EXPECT_EQ(clean->status, 200);
+  EXPECT_FALSE(Json::parse(clean->body).contains("warnings"));
+  server.Stop();
+}
+
+INSTANTIATE_TEST_SUITE_P(LenientAndStrict, ReplicaWarningsTest, ::testing::Bool());
+
 TEST(ReplicaArgsTest, RoundTripsAndNamesBadFlags) {
   ReplicaOptions o;
   o.name = "svc";
@@ -215,6 +280,11 @@ TEST(ReplicaArgsTest, RoundTripsAndNamesBadFlags) {
   EXPECT_EQ(back->batch_max, 32);
   EXPECT_EQ(back->batch_delay_us, 2000);
   EXPECT_EQ(HttpThreads(*back), 4 + 32);
+  EXPECT_FALSE(back->strict_inputs);
+  o.strict_inputs = true;
+  back = ParseReplicaArgs(ReplicaArgs(o));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE(back->strict_inputs);
   EXPECT_EQ(ParseReplicaArgs({"--name=a", "--version=1", "--model-file=m", "--meta-file=j",
                               "--batch-max=0"})
                 .status()

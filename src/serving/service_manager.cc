@@ -116,6 +116,12 @@ Result<ServiceView> ServiceManager::Deploy(const std::string& name,
     running = it != services_.end();
     if (running) {
       LiveService& s = it->second;
+      if (!options.replace) {
+        return AlreadyExists("service " + name + " exists (serving " + s.row.model_name + ":" +
+                             std::to_string(s.row.model_version) + "); use 'tandem service update " +
+                             name + " --model MODEL' to roll it to another model version, or "
+                             "deploy with --replace to change its options too");
+      }
       if (!s.spec.canary_model.empty()) {
         return FailedPrecondition("service '" + name + "' runs a canary of " +
                                   s.spec.canary_model + ":" +
@@ -125,12 +131,14 @@ Result<ServiceView> ServiceManager::Deploy(const std::string& name,
       // New batching or resources need new processes: every replica is replaced.
       const bool new_processes = s.spec.batch_max != options.batch_max ||
                                  s.spec.batch_delay_us != options.batch_delay_us ||
-                                 s.spec.resources != options.resources;
+                                 s.spec.resources != options.resources ||
+                                 s.spec.strict_inputs != options.strict_inputs;
       for (LiveReplica& r : s.replicas) r.replace = r.replace || new_processes;
       s.spec.replicas = options.replicas;
       s.spec.batch_max = options.batch_max;
       s.spec.batch_delay_us = options.batch_delay_us;
       s.spec.resources = options.resources;
+      s.spec.strict_inputs = options.strict_inputs;
     }
   }
   if (running) {
@@ -192,6 +200,7 @@ Result<ServiceView> ServiceManager::Deploy(const std::string& name,
   s.spec.batch_max = options.batch_max;
   s.spec.batch_delay_us = options.batch_delay_us;
   s.spec.resources = options.resources;
+  s.spec.strict_inputs = options.strict_inputs;
   {
     std::lock_guard<std::mutex> lock(mu_);
     services_[name] = std::move(s);
@@ -243,6 +252,8 @@ Result<ServiceView> ServiceManager::Update(const std::string& name,
     options.batch_max = it->second.spec.batch_max;
     options.batch_delay_us = it->second.spec.batch_delay_us;
     options.resources = it->second.spec.resources;
+    options.strict_inputs = it->second.spec.strict_inputs;
+    options.replace = true;
   }
   if (canary_percent == 0) return Deploy(name, model, options);
 

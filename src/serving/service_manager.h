@@ -82,6 +82,12 @@ struct ServiceOptions {
   // What each replica asks of the inference environment: {cpus, memory, gpu, priority,
   // ...} (resources/resource_request.h); {} = one CPU, nothing enforced.
   Json resources = Json::object();
+  // Refuse a request whose raw rows need a guess (an unseen category, a number for a
+  // text column) with 400 instead of answering with warnings (transform_backend.h).
+  bool strict_inputs = false;
+  // Deploy onto a name that is already serving rolls it to this model and these
+  // options; without it that Deploy is refused (kAlreadyExists).
+  bool replace = false;
 };
 
 // A service as it stands: its row, spec and replicas (with requests in flight when
@@ -108,7 +114,8 @@ class ServiceManager {
 
   // Serves `model` (resolved now: an alias that moves later does not move the service)
   // as `name` under /v2/models/<name>/. A new service is ready when all its replicas
-  // are; a running one is rolled to the new version and options. Errors:
+  // are; a running one is rolled to the new version and options when options.replace
+  // is set, else refused (kAlreadyExists naming `tandem service update`). Errors:
   // kInvalidArgument for a bad name or options; kNotFound "model 'x' has no version 3";
   // kUnavailable (a new service's row: state failed, error = the replica's last log
   // lines) when a replica exits or is not ready within ready_timeout_ms.
@@ -133,6 +140,10 @@ class ServiceManager {
 
   // The live view of a service (from the store when this manager does not run it).
   Result<ServiceView> Get(const std::string& name);
+  // The counters of each ready replica of a service this manager runs, by replica id
+  // (replica_app.h's GET .../stats: inference_count, input_warnings, refused_inputs);
+  // a replica that does not answer within a second is left out.
+  std::map<std::string, Json> ReplicaStats(const std::string& name);
   Result<std::vector<ServiceView>> List();
 
   // Sends method/path/body to one of the service's replicas; `path` is the path under

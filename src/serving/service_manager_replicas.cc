@@ -73,6 +73,29 @@ bool ServiceManager::Ready(const std::string& host, int port) {
   return r.ok() && r->status == 200;
 }
 
+std::map<std::string, Json> ServiceManager::ReplicaStats(const std::string& name) {
+  std::vector<store::ReplicaRecord> ready;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = services_.find(name);
+    if (it == services_.end()) return {};
+    for (const LiveReplica& r : it->second.replicas) {
+      if (r.rec.state == "ready" && r.rec.port > 0) ready.push_back(r.rec);
+    }
+  }
+  std::map<std::string, Json> stats;
+  http::ClientOptions co;
+  co.timeout_ms = 1000;
+  for (const store::ReplicaRecord& r : ready) {
+    auto resp = http::Call("GET", ReplicaBaseUrl(r.host, r.port) + "/v2/models/" + name + "/stats",
+                           "", "application/json", co);
+    if (!resp.ok() || resp->status != 200) continue;
+    auto body = ParseJson(resp->body, "replica stats");
+    if (body.ok() && body->is_object()) stats[r.id] = std::move(body).value();
+  }
+  return stats;
+}
+
 bool ServiceManager::WaitExit(const ProcessHandle& handle, int64_t ms) {
   const TimeMs start = clock_.NowMs();
   while (true) {
@@ -141,6 +164,7 @@ Result<ServiceManager::Starting> ServiceManager::StartReplica(
   if (allocation.threads > 0) ro.threads = allocation.threads;
   if (spec.batch_max > 0) ro.batch_max = spec.batch_max;
   if (spec.batch_delay_us > 0) ro.batch_delay_us = spec.batch_delay_us;
+  ro.strict_inputs = spec.strict_inputs;
   ProcessSpec ps;
   ps.argv = options_.replica_command;
   for (auto& a : ReplicaArgs(ro)) ps.argv.push_back(std::move(a));

@@ -357,6 +357,33 @@ TEST_F(ServiceManagerTest, CorruptModelFailsWithTheReplicasMessage) {
   EXPECT_EQ(manager_->Get("svc")->replicas.size(), 2u);
 }
 
+TEST_F(ServiceManagerTest, DeployOntoAServingNameNeedsReplace) {
+  ASSERT_TRUE(Deploy("cancer:1", "svc").ok());
+  auto refused = Deploy("cancer:2", "svc");
+  EXPECT_EQ(refused.status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(refused.status().message(),
+            "service svc exists (serving cancer:1); use 'tandem service update svc --model MODEL' "
+            "to roll it to another model version, or deploy with --replace to change its options too");
+  EXPECT_EQ(ExpectInferWorks(*manager_, "svc"), "1");
+
+  ServiceOptions o;
+  o.replace = true;
+  o.strict_inputs = true;
+  auto replaced = manager_->Deploy("svc", Ref("cancer:2"), o);
+  ASSERT_TRUE(replaced.ok()) << replaced.status().ToString();
+  EXPECT_EQ(replaced->service.model_version, 2);
+  EXPECT_TRUE(store_->GetServiceSpec("svc")->strict_inputs);
+  EXPECT_EQ(ExpectInferWorks(*manager_, "svc"), "2");
+  // Each ready replica reports its counters.
+  auto stats = manager_->ReplicaStats("svc");
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats.begin()->second["input_warnings"], 0);
+  EXPECT_GE(stats.begin()->second["inference_count"].get<int>(), 1);
+  // A stopped service's name is free again.
+  ASSERT_TRUE(manager_->Stop("svc").ok());
+  EXPECT_TRUE(Deploy("cancer:1", "svc").ok());
+}
+
 TEST_F(ServiceManagerTest, RefusesBadNamesOptionsAndMissingVersions) {
   EXPECT_EQ(Deploy("cancer", "Bad Name").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(Deploy("cancer", "svc", 0).status().message(), "replicas: must be 1..64, got 0");

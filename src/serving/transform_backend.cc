@@ -2,22 +2,48 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace tandem::serving {
 namespace {
 
-// Raw columns the chain reads as text: those it one-hot encodes or fills with text.
-std::set<std::string> TextColumns(const Json& steps) {
-  std::set<std::string> text;
+// What the chain's steps say about the raw columns (data/transform.h's JSON form).
+struct ColumnFacts {
+  std::set<std::string> text;      // one-hot encoded or filled with text
+  std::set<std::string> imputed;   // filled when missing: a request may leave them out
+  std::map<std::string, std::set<std::string>> categories;  // of one-hot columns
+};
+
+ColumnFacts FactsOf(const Json& steps) {
+  ColumnFacts facts;
   for (const Json& step : steps) {
     const Json& columns = step.value("columns", Json::object());
     if (!columns.is_object()) continue;
+    const std::string kind = step.value("kind", "");
     for (const auto& [name, value] : columns.items()) {
-      if (step.value("kind", "") == "one-hot" || value.is_string()) text.insert(name);
+      if (kind == "one-hot" || value.is_string()) facts.text.insert(name);
+      if (kind == "impute") facts.imputed.insert(name);
+      if (kind == "one-hot" && value.is_array()) {
+        auto& known = facts.categories[name];
+        for (const Json& c : value) {
+          if (c.is_string()) known.insert(c.get<std::string>());
+        }
+      }
     }
   }
-  return text;
+  return facts;
+}
+
+std::string Known(const std::set<std::string>& categories) {
+  constexpr size_t kShown = 8;
+  std::string out;
+  size_t i = 0;
+  for (const auto& c : categories) {
+    if (i++ == kShown) return out + ", ...";
+    out += (out.empty() ? "" : ", ") + c;
+  }
+  return out;
 }
 
 data::Column NumberColumn(const std::string& name, const Tensor& t, size_t column, size_t stride,
@@ -32,6 +58,13 @@ data::Column NumberColumn(const std::string& name, const Tensor& t, size_t colum
     text[r] = data::FormatNumber(values[r]);
   }
   return data::Column::Strings(name, std::move(text), std::move(missing));
+}
+
+const Tensor* ColumnInput(const std::vector<Tensor>& inputs, const std::string& column) {
+  for (const Tensor& t : inputs) {
+    if (t.name == column) return &t;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -56,8 +89,14 @@ Result<std::unique_ptr<TransformBackend>> TransformBackend::Create(
   if (features.empty()) features = b->chain_.OutputColumns(b->chain_.InputColumns());
   b->features_ = std::move(features);
   b->raw_columns_ = b->chain_.InputColumnsFor(b->features_);
-  const std::set<std::string> text = TextColumns(transforms);
-  for (const auto& c : b->raw_columns_) b->raw_is_text_.push_back(text.count(c) > 0);
+  const ColumnFacts facts = FactsOf(transforms);
+  for (const auto& c : b->raw_columns_) {
+    b->raw_is_text_.push_back(facts.text.count(c) > 0);
+    b->raw_optional_.push_back(facts.imputed.count(c) > 0);
+    auto known = facts.categories.find(c);
+    b->raw_categories_.push_back(known == facts.categories.end() ? std::set<std::string>{}
+                                                                 : known->second);
+  }
   b->inner_ = std::move(inner);
   return b;
 }
@@ -96,20 +135,32 @@ Result<data::Table> TransformBackend::RawTable(const std::vector<Tensor>& inputs
 
   int64_t rows = -1;
   for (size_t c = 0; c < width; ++c) {
-    const std::string& name = raw_columns_[c];
-    auto it = std::find_if(inputs.begin(), inputs.end(),
-                           [&](const Tensor& t) { return t.name == name; });
-    if (it == inputs.end()) return InvalidArgument("missing input '" + name + "' (a raw column)");
-    const Tensor& t = *it;
-    const std::string where = "input '" + name + "'";
-    if (t.shape.empty() || t.shape.size() > 2 || (t.shape.size() == 2 && t.shape[1] != 1)) {
-      return InvalidArgument(where + ": expected shape [N] or [N,1], got " + ShapeString(t.shape));
+    const Tensor* t = ColumnInput(inputs, raw_columns_[c]);
+    if (!t) continue;
+    const std::string where = "input '" + t->name + "'";
+    if (t->shape.empty() || t->shape.size() > 2 || (t->shape.size() == 2 && t->shape[1] != 1)) {
+      return InvalidArgument(where + ": expected shape [N] or [N,1], got " + ShapeString(t->shape));
     }
-    if (rows >= 0 && t.shape[0] != rows) {
-      return InvalidArgument(where + ": has " + std::to_string(t.shape[0]) + " rows, other inputs " +
+    if (rows >= 0 && t->shape[0] != rows) {
+      return InvalidArgument(where + ": has " + std::to_string(t->shape[0]) + " rows, other inputs " +
                              std::to_string(rows));
     }
-    rows = t.shape[0];
+    rows = t->shape[0];
+  }
+  for (size_t c = 0; c < width; ++c) {
+    const std::string& name = raw_columns_[c];
+    const Tensor* found = ColumnInput(inputs, name);
+    if (!found && raw_optional_[c]) {
+      // Left out: every row missing, for the fitted impute to fill.
+      const size_t n = static_cast<size_t>(rows);
+      table.columns.push_back(
+          raw_is_text_[c]
+              ? data::Column::Strings(name, std::vector<std::string>(n), std::vector<uint8_t>(n, 1))
+              : data::Column::Numbers(name, std::vector<double>(n, std::nan(""))));
+      continue;
+    }
+    if (!found) return InvalidArgument("missing input '" + name + "' (a raw column)");
+    const Tensor& t = *found;
     if (t.datatype == DataType::kBytes) {
       std::vector<uint8_t> missing(t.strings.size());
       for (size_t r = 0; r < t.strings.size(); ++r) missing[r] = t.strings[r].empty() ? 1 : 0;
@@ -143,6 +194,53 @@ Result<std::vector<Tensor>> TransformBackend::Infer(const std::vector<Tensor>& i
   return inner_->Infer({std::move(x)});
 }
 
+std::vector<InputWarning> TransformBackend::CheckInputs(const std::vector<Tensor>& inputs) const {
+  std::vector<InputWarning> warnings;
+  const size_t width = raw_columns_.size();
+  const bool named = std::any_of(raw_columns_.begin(), raw_columns_.end(), [&](const auto& c) {
+    return ColumnInput(inputs, c) != nullptr;
+  });
+  // The matrix form: one numeric [N, R] input, its columns the raw columns (any other
+  // shape Infer refuses).
+  const bool matrix = !named && inputs.size() == 1 && inputs[0].datatype != DataType::kBytes &&
+                      inputs[0].shape.size() == 2 &&
+                      inputs[0].shape[1] == static_cast<int64_t>(width);
+  if (!named && !matrix) return warnings;
+  for (size_t c = 0; c < width; ++c) {
+    if (!raw_is_text_[c]) continue;
+    const Tensor* t = matrix ? &inputs[0] : ColumnInput(inputs, raw_columns_[c]);
+    if (!t || t->size() == 0) continue;
+    const std::string& column_name = raw_columns_[c];
+    const std::set<std::string>& known = raw_categories_[c];
+    // The matrix's warnings name the column within the matrix.
+    const std::string input = matrix ? t->name : column_name;
+    const std::string prefix = matrix ? "column '" + column_name + "': " : "";
+    const size_t stride = matrix ? width : 1;
+    const size_t column = matrix ? c : 0;
+    const size_t rows = t->size() / stride;
+    for (size_t r = 0; r < rows; ++r) {
+      std::string text;
+      if (t->datatype == DataType::kBytes) {
+        text = t->strings[r];
+        if (text.empty()) continue;  // missing
+      } else {
+        const double v = t->numbers[r * stride + column];
+        if (std::isnan(v)) continue;  // missing
+        text = data::FormatNumber(v);
+        warnings.push_back({input, static_cast<int64_t>(r),
+                            prefix + "a number (" + text + ") for a text column; read as the text '" +
+                                text + "'"});
+      }
+      if (!known.empty() && known.count(text) == 0) {
+        warnings.push_back({input, static_cast<int64_t>(r),
+                            prefix + "category '" + text + "' was not seen in training (known: " +
+                                Known(known) + "); it encodes as all zeros"});
+      }
+    }
+  }
+  return warnings;
+}
+
 Json TransformBackend::Metadata() const {
   Json md = inner_->Metadata();
   Json inputs = Json::array();
@@ -153,6 +251,11 @@ Json TransformBackend::Metadata() const {
   }
   md["inputs"] = std::move(inputs);
   md["parameters"]["raw_columns"] = raw_columns_;
+  std::vector<std::string> optional;
+  for (size_t c = 0; c < raw_columns_.size(); ++c) {
+    if (raw_optional_[c]) optional.push_back(raw_columns_[c]);
+  }
+  md["parameters"]["optional_columns"] = optional;
   md["parameters"]["features"] = features_;
   md["parameters"]["transforms"] = chain_.ToJson();
   return md;

@@ -6,12 +6,20 @@
 //
 // A request is either
 //   - one input per raw column, named as the column, shape [N] or [N,1]: numbers in
-//     any numeric datatype (NaN = missing), or BYTES for text ("" = missing); or
+//     any numeric datatype (NaN or a JSON null = missing), or BYTES for text ("" or
+//     null = missing). A column the chain imputes is optional: left out, every row
+//     of it is missing and gets the fitted fill value; or
 //   - one numeric matrix [N, R] of any name, its columns the raw columns in order
 //     (text columns then get the number's text).
+// Values the model can take only by guessing are answered, and named by CheckInputs
+// (the replica reports them, or refuses them under strict input checking): a
+// category the one-hot step never saw (it encodes as all zeros), a number sent for a
+// text column (read as its text).
 // The metadata lists the first form (FP64 or BYTES per column, shape [-1]) and keeps
-// the inner model's outputs; parameters add "raw_columns", "features" and "transforms".
+// the inner model's outputs; parameters add "raw_columns", "optional_columns",
+// "features" and "transforms".
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +39,9 @@ class TransformBackend : public Backend {
 
   Result<std::vector<Tensor>> Infer(const std::vector<Tensor>& inputs) override;
   Json Metadata() const override;
+  // Unseen categories and numbers for text columns, row by row. A request Infer would
+  // refuse anyway (a missing column, a bad shape) has none: Infer says what is wrong.
+  std::vector<InputWarning> CheckInputs(const std::vector<Tensor>& inputs) const override;
 
   const std::vector<std::string>& raw_columns() const { return raw_columns_; }
 
@@ -43,6 +54,9 @@ class TransformBackend : public Backend {
   std::vector<std::string> features_;
   std::vector<std::string> raw_columns_;
   std::vector<bool> raw_is_text_;   // by raw column: one-hot or text-imputed columns
+  std::vector<bool> raw_optional_;  // by raw column: an impute step fills it
+  // By raw column: the categories its one-hot step knows (empty: not one-hot).
+  std::vector<std::set<std::string>> raw_categories_;
   std::string inner_input_;         // the inner backend's input name and datatype
   DataType inner_datatype_ = DataType::kFp32;
 };

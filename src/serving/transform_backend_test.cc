@@ -104,6 +104,59 @@ TEST(TransformBackendTest, BadRawRequestsNameTheColumn) {
   EXPECT_NE(refused.status().message().find("age"), std::string::npos) << refused.status().message();
 }
 
+TEST(TransformBackendTest, NullAndALeftOutImputedColumnAreMissingAndImputed) {
+  auto b = Make(kChain, {"age", "city=Paris", "city=Rome", "income"});
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->Metadata()["parameters"]["optional_columns"], Json::parse(R"(["age","city"])"));
+  // A JSON null decodes to NaN (v2_codec.h): missing, so impute gives age 40 -> 0.
+  const double nan = std::nan("");
+  Tensor age{"age", DataType::kFp64, {2}, {nan, 60}, {}};
+  Tensor income{"income", DataType::kFp64, {2}, {5, 6}, {}};
+  // city left out: every row missing, imputed as Paris.
+  auto out = b->Infer({age, income});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ((*out)[0].numbers, (std::vector<double>{0, 1, 0, 5,  //
+                                                    2, 1, 0, 6}));
+  EXPECT_TRUE(b->CheckInputs({age, income}).empty());
+  // income is not imputed: it cannot be left out.
+  EXPECT_EQ(b->Infer({age}).status().message(), "missing input 'income' (a raw column)");
+}
+
+TEST(TransformBackendTest, AnUnseenCategoryAndANumberForTextAreWarnings) {
+  auto b = Make(kChain, {"age", "city=Paris", "city=Rome", "income"});
+  ASSERT_TRUE(b);
+  Tensor age{"age", DataType::kFp64, {3}, {50, 60, 70}, {}};
+  Tensor city{"city", DataType::kBytes, {3}, {}, {"Rome", "Oslo", ""}};
+  Tensor income{"income", DataType::kFp64, {3}, {1, 2, 3}, {}};
+  auto warnings = b->CheckInputs({age, city, income});
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].ToString(),
+            "input 'city' row 1: category 'Oslo' was not seen in training (known: Paris, Rome); "
+            "it encodes as all zeros");
+  // Answered all the same (Oslo -> all zeros).
+  auto out = b->Infer({age, city, income});
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ((*out)[0].numbers[4 + 1], 0);
+  EXPECT_EQ((*out)[0].numbers[4 + 2], 0);
+
+  Tensor number_city{"city", DataType::kFp64, {3}, {7, std::nan(""), 7}, {}};
+  warnings = b->CheckInputs({age, number_city, income});
+  ASSERT_EQ(warnings.size(), 4u);
+  EXPECT_EQ(warnings[0].ToString(),
+            "input 'city' row 0: a number (7) for a text column; read as the text '7'");
+  EXPECT_EQ(warnings[1].row, 0);  // and 7 is no category either
+  EXPECT_EQ(warnings[2].row, 2);
+  // The matrix form names the matrix and the column.
+  warnings = b->CheckInputs({Tensor{"raw", DataType::kFp64, {1, 3}, {50, 1, 3}, {}}});
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_EQ(warnings[0].ToString(),
+            "input 'raw' row 0: column 'city': a number (1) for a text column; read as the text '1'");
+  // Numbers for number columns are no guess.
+  EXPECT_TRUE(b->CheckInputs({age, Tensor{"city", DataType::kBytes, {3}, {}, {"Paris", "", "Rome"}},
+                              income})
+                  .empty());
+}
+
 TEST(TransformBackendTest, ABadChainIsRefusedAtLoad) {
   auto b = TransformBackend::Create(std::make_unique<EchoBackend>(1),
                                     Json::parse(R"([{"kind": "warp", "columns": {}}])"), {"x"});

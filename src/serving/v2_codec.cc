@@ -39,6 +39,16 @@ std::string Describe(const Json& v) {
 
 Status ConvertNumber(const Json& v, DataType type, const std::string& where, double* out) {
   const char* tname = DataTypeName(type);
+  // null is a missing value: NaN, which the model's fitted impute (or XGBoost itself)
+  // treats as missing. Integers and booleans have no such value.
+  if (v.is_null()) {
+    if (type == DataType::kFp32 || type == DataType::kFp64) {
+      *out = std::numeric_limits<double>::quiet_NaN();
+      return Status::Ok();
+    }
+    return InvalidArgument(where + ": null (a missing value) needs FP32, FP64 or BYTES, not " +
+                           tname);
+  }
   switch (type) {
     case DataType::kBool:
       if (!v.is_boolean()) {
@@ -169,6 +179,10 @@ Result<Tensor> TensorFromJson(const Json& json, const std::string& path) {
   if (t.datatype == DataType::kBytes) {
     t.strings.reserve(leaves.size());
     for (size_t i = 0; i < leaves.size(); ++i) {
+      if (leaves[i]->is_null()) {  // missing, as "" is for a raw text column
+        t.strings.emplace_back();
+        continue;
+      }
       if (!leaves[i]->is_string()) {
         return InvalidArgument(Indexed(where, i) + ": expected a string for BYTES, got " +
                                Describe(*leaves[i]));
@@ -251,12 +265,14 @@ Result<InferRequest> DecodeInferRequest(std::string_view body) {
 }
 
 std::string EncodeInferResponse(const std::string& model_name, const std::string& model_version,
-                                const std::string& id, const std::vector<Tensor>& outputs) {
+                                const std::string& id, const std::vector<Tensor>& outputs,
+                                const std::vector<std::string>& warnings) {
   Json out = {{"model_name", model_name}, {"model_version", model_version}};
   if (!id.empty()) out["id"] = id;
   Json list = Json::array();
   for (const auto& t : outputs) list.push_back(TensorToJson(t));
   out["outputs"] = std::move(list);
+  if (!warnings.empty()) out["warnings"] = warnings;
   return DumpJson(out);
 }
 

@@ -22,7 +22,9 @@ struct InferRequest {
 // Decodes a request body {id?, parameters?, inputs: [tensor], outputs?: [{name}]}.
 // A tensor is {name, datatype, shape, data, parameters?}; `data` may be flat or nested
 // (nested arrays are flattened row-major; only the total count is checked against the
-// shape). Every malformed body is kInvalidArgument with a message naming the place:
+// shape). null in the data is a missing value: NaN for FP32 and FP64, "" for BYTES
+// (refused for INT32, INT64 and BOOL). Every malformed body is kInvalidArgument with a
+// message naming the place:
 //   "request body is not valid JSON (byte 7)", "inputs: missing",
 //   "inputs[0].datatype: unknown datatype 'FP33' (expected FP32, FP64, INT32, INT64, BOOL or BYTES)",
 //   "inputs[0].data: length 6 does not match shape [2,4] (8 elements)",
@@ -34,9 +36,11 @@ Result<InferRequest> DecodeInferRequest(std::string_view body);
 Result<Tensor> TensorFromJson(const Json& json, const std::string& path);
 Json TensorToJson(const Tensor& tensor);
 
-// {"model_name", "model_version", "id" (omitted when empty), "outputs": [tensor]}.
+// {"model_name", "model_version", "id" (omitted when empty), "outputs": [tensor],
+//  "warnings": [text] (omitted when empty: the raw values answered by a guess)}.
 std::string EncodeInferResponse(const std::string& model_name, const std::string& model_version,
-                                const std::string& id, const std::vector<Tensor>& outputs);
+                                const std::string& id, const std::vector<Tensor>& outputs,
+                                const std::vector<std::string>& warnings = {});
 
 // Json::dump that never throws: invalid UTF-8 (from a client's tensor names or BYTES
 // data echoed back) is replaced with U+FFFD instead of raising.

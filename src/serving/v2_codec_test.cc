@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 namespace tandem::serving {
 namespace {
 
@@ -14,6 +16,26 @@ std::string ErrorOf(const std::string& body) {
 }
 
 std::string One(const std::string& tensor) { return R"({"inputs":[)" + tensor + "]}"; }
+
+TEST(V2CodecTest, NullIsAMissingValue) {
+  auto r = DecodeInferRequest(R"({"inputs": [
+      {"name": "age", "datatype": "FP64", "shape": [3], "data": [41, null, 7]},
+      {"name": "x", "datatype": "FP32", "shape": [1, 2], "data": [[null, 2]]},
+      {"name": "city", "datatype": "BYTES", "shape": [2], "data": [null, "Rome"]}]})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->inputs[0].numbers[0], 41);
+  EXPECT_TRUE(std::isnan(r->inputs[0].numbers[1]));
+  EXPECT_TRUE(std::isnan(r->inputs[1].numbers[0]));
+  EXPECT_EQ(r->inputs[2].strings, (std::vector<std::string>{"", "Rome"}));
+}
+
+TEST(V2CodecTest, WarningsGoBesideTheOutputs) {
+  Tensor y{"y", DataType::kFp32, {1}, {1}, {}};
+  Json plain = Json::parse(EncodeInferResponse("m", "1", "", {y}));
+  EXPECT_FALSE(plain.contains("warnings"));
+  Json warned = Json::parse(EncodeInferResponse("m", "1", "", {y}, {"input 'city' row 0: ..."}));
+  EXPECT_EQ(warned["warnings"], Json::parse(R"(["input 'city' row 0: ..."])"));
+}
 
 TEST(V2CodecTest, DecodesAFullRequest) {
   auto r = DecodeInferRequest(R"({
@@ -95,8 +117,8 @@ TEST(V2CodecTest, MalformedRequestsSayWhatAndWhere) {
             "inputs[0].data[1]: expected a boolean for BOOL, got 1");
   EXPECT_EQ(ErrorOf(One(R"({"name":"x","datatype":"BYTES","shape":[1],"data":[1]})")),
             "inputs[0].data[0]: expected a string for BYTES, got 1");
-  EXPECT_EQ(ErrorOf(One(R"({"name":"x","datatype":"FP32","shape":[1],"data":[null]})")),
-            "inputs[0].data[0]: expected a number for FP32, got null");
+  EXPECT_EQ(ErrorOf(One(R"({"name":"x","datatype":"INT64","shape":[1],"data":[null]})")),
+            "inputs[0].data[0]: null (a missing value) needs FP32, FP64 or BYTES, not INT64");
   EXPECT_EQ(ErrorOf(One(R"({"name":"x","datatype":"INT32","shape":[1],"data":[3000000000]})")),
             "inputs[0].data[0]: 3000000000 is out of range for INT32");
   EXPECT_EQ(ErrorOf(One(R"({"name":"x","datatype":"FP32","shape":[1],"data":[1e300]})")),

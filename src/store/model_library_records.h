@@ -42,6 +42,7 @@ struct ServiceSpecRecord {
   int canary_version = 0;
   int canary_weight = 0;         // percent of requests sent to the canary, 0..100
   Json resources = Json::object();  // per replica (resources/resource_request.h)
+  bool strict_inputs = false;    // replicas refuse raw rows that need a guess
   TimeMs updated_ms = 0;
 };
 

@@ -192,17 +192,17 @@ Status SqliteStore::PutServiceState(const ServiceRecord& service, const ServiceS
     const TimeMs now = Now();
     ASSIGN_OR_RETURN(Stmt s, db_->Prepare(
         "INSERT INTO service_specs (name, replicas, batch_max, batch_delay_us, canary_model, "
-        "canary_version, canary_weight, updated_ms, resources) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
+        "canary_version, canary_weight, updated_ms, resources, strict_inputs) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
         "ON CONFLICT (name) DO UPDATE SET replicas = excluded.replicas, "
         "batch_max = excluded.batch_max, batch_delay_us = excluded.batch_delay_us, "
         "canary_model = excluded.canary_model, canary_version = excluded.canary_version, "
         "canary_weight = excluded.canary_weight, updated_ms = excluded.updated_ms, "
-        "resources = excluded.resources"));
+        "resources = excluded.resources, strict_inputs = excluded.strict_inputs"));
     const Json resources = spec.resources.is_object() ? spec.resources : Json::object();
     RETURN_IF_ERROR(s.BindAll(service.name, spec.replicas, spec.batch_max, spec.batch_delay_us,
                               spec.canary_model, spec.canary_version, spec.canary_weight, now,
-                              resources.dump())
+                              resources.dump(), spec.strict_inputs ? 1 : 0)
                         .Run());
     ASSIGN_OR_RETURN(Stmt clear, db_->Prepare("DELETE FROM service_replicas WHERE service = ?1"));
     RETURN_IF_ERROR(clear.BindAll(service.name).Run());
@@ -226,7 +226,7 @@ Result<ServiceSpecRecord> SqliteStore::GetServiceSpec(const std::string& name) {
   RETURN_IF_ERROR(Read([&]() -> Status {
     ASSIGN_OR_RETURN(Stmt q, db_->Prepare(
         "SELECT name, replicas, batch_max, batch_delay_us, canary_model, canary_version, "
-        "canary_weight, updated_ms, resources FROM service_specs WHERE name = ?1"));
+        "canary_weight, updated_ms, resources, strict_inputs FROM service_specs WHERE name = ?1"));
     q.BindAll(name);
     ASSIGN_OR_RETURN(bool row, q.Step());
     if (!row) return NotFound("service '" + name + "' has no spec");
@@ -239,6 +239,7 @@ Result<ServiceSpecRecord> SqliteStore::GetServiceSpec(const std::string& name) {
     out.canary_weight = static_cast<int>(q.Int(6));
     out.updated_ms = q.Int(7);
     ASSIGN_OR_RETURN(out.resources, ParseJson(q.Text(8), "service_specs.resources"));
+    out.strict_inputs = q.Int(9) != 0;
     return Status::Ok();
   }));
   return out;

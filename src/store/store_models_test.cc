@@ -76,6 +76,7 @@ TEST_F(StoreModelsTest, ServiceStateReplacesTheReplicaSetAtomically) {
   spec.canary_model = "m";
   spec.canary_version = 2;
   spec.canary_weight = 10;
+  spec.strict_inputs = true;
   ReplicaRecord r;
   r.id = "r1";
   r.track = "stable";
@@ -95,6 +96,7 @@ TEST_F(StoreModelsTest, ServiceStateReplacesTheReplicaSetAtomically) {
   EXPECT_EQ(got->replicas, 2);
   EXPECT_EQ(got->batch_delay_us, 2000);
   EXPECT_EQ(got->canary_weight, 10);
+  EXPECT_TRUE(got->strict_inputs);
   auto listed = store_->ListReplicas("svc");
   ASSERT_TRUE(listed.ok());
   ASSERT_EQ(listed->size(), 3u);

@@ -10,13 +10,16 @@ that many bytes of UTF-8 JSON.
   worker -> replica:       {"outputs": [{"name", "datatype", "shape", "data"}]}
                         or {"error": "ValueError: ..."} (predict raised; the worker lives on)
 
-The user's model is MODEL_PATH itself when it is a .py file, else MODEL_PATH/model.py.
+The user's model is MODEL_PATH itself when it is a file, whatever its name (the
+artifact store keeps files by content hash, without an extension), else
+MODEL_PATH/model.py.
 It defines predict(inputs) where inputs maps each input name to a numpy array (BYTES
 inputs as arrays of str), and returns a dict of name -> array, a tuple of arrays
 (named by OUTPUT_NAMES_JSON, else output_0, output_1, ...) or one array. It may define
 `signature` ({"inputs": [...], "outputs": [...]}) to describe itself. Its folder is put
 first on sys.path, so it can import and load files beside it.
 """
+import importlib.machinery
 import importlib.util
 import json
 import math
@@ -97,9 +100,12 @@ def name_outputs(result, output_names):
 
 
 def load_user_module(model_path):
-    path = model_path if model_path.endswith(".py") else os.path.join(model_path, "model.py")
+    path = os.path.join(model_path, "model.py") if os.path.isdir(model_path) else model_path
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-    spec = importlib.util.spec_from_file_location("tandem_user_model", path)
+    # An explicit source loader: spec_from_file_location guesses the loader from the
+    # suffix and finds none for a file without ".py".
+    loader = importlib.machinery.SourceFileLoader("tandem_user_model", path)
+    spec = importlib.util.spec_from_file_location("tandem_user_model", path, loader=loader)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     if not callable(getattr(module, "predict", None)):
