@@ -208,6 +208,7 @@ int ModelExport(const ApiClient& api, const std::string& text, const std::string
   if (!path.ok()) return Fail(path.status());
   auto version = api.Get(*path);
   if (!version.ok()) return Fail(version.status());
+  if (Status st = sdk::CheckExportable(*version); !st.ok()) return Fail(st);
   http::ClientOptions co;
   co.timeout_ms = 120000;
   auto artifact = http::Call("GET", api.base_url() + *path + "/artifact", "", "", co);
