@@ -2,6 +2,7 @@
 a failing test blocks publishing; params that break a schema are refused before anything
 runs; the bundled sklearn operators are published and train; forms come from schemas."""
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -215,6 +216,45 @@ nodes:
         self.assertNotEqual(missing.returncode, 0)
         self.assertIn("nodes.score.params.model: model 'cancer-cmp' has no version 9", missing.stderr)
 
+    def test_linear_model_export_predicts_what_predict_wrote(self):
+        s = self.server
+        s.cli("dataset", "import", "cancer-lin", os.path.join(SKLEARN_DATA, "breast_cancer.csv"))
+        run = s.cli("run", "--wait", self.pipeline("linear-export", """
+name: linear-export
+nodes:
+  load: {operator: dataset-load, params: {dataset: cancer-lin}}
+  scale: {operator: standardize, inputs: {table: load.table}}
+  train: {operator: logistic-regression, inputs: {train: scale.table}}
+  score: {operator: predict, inputs: {table: load.table, model: train.model}}
+  evaluate: {operator: evaluate, inputs: {model: train.model, test: load.table}}
+  register: {operator: register-model, inputs: {model: train.model, metrics: evaluate.metrics}, params: {name: cancer-lin}}
+  forest: {operator: sklearn-random-forest, inputs: {train: load.table}, params: {n_estimators: 5}}
+  register_py: {operator: register-model, inputs: {model: forest.model, metrics: forest.metrics}, params: {name: cancer-py}}
+""")).stdout
+        self.assertIn("succeeded", run.splitlines()[-1])
+        rows = self.artifact_rows(self.task_of(run, "score")["outputs"]["table"])
+        work = tempfile.mkdtemp(prefix="tandem-export-", dir=self.work)
+        scored = os.path.join(work, "scored.csv")
+        with open(scored, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+            writer.writeheader()
+            writer.writerows(rows)
+        py_dir = os.path.join(work, "cancer_lin")
+        s.cli("model", "export", "cancer-lin:1", "--format", "python", "-o", py_dir)
+        code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import cancer_lin;"
+                "m = cancer_lin.load(); print(json.dumps([m.classes, m.predict_csv(sys.argv[2])]))")
+        out = subprocess.run(["/usr/bin/python3", "-c", code, work, scored], capture_output=True,
+                             text=True, check=True).stdout
+        classes, exported = json.loads(out)
+        self.assertEqual(len(exported), 569)
+        # Raw rows through the exported chain and model: predict's numbers, to the float.
+        for row, probs in zip(rows, exported):
+            self.assertEqual([float(row["prediction_" + c]) for c in classes], probs)
+        refused = s.cli("model", "export", "cancer-py:1", "-o", os.path.join(work, "py"), check=False)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("covers xgboost, linear, kmeans models; this version is 'python'", refused.stderr)
+        self.assertFalse(os.path.exists(os.path.join(work, "py")))
+
     def test_a_model_evaluate_cannot_read_is_refused_at_validation(self):
         s = self.server
         refused = s.cli("run", self.pipeline("kmeans-eval", """
@@ -228,7 +268,7 @@ nodes:
         self.assertIn("nodes.evaluate.inputs.model: format mismatch: 'cluster.model' is a kmeans model",
                       refused.stderr)
 
-    def test_train_template_passes_its_tests_and_its_model_is_served(self):
+    def test_train_template_passes_its_tests_and_init_help_names_the_environment(self):
         s = self.server
         folder = os.path.join(self.work, "my-trainer")
         s.cli("operator", "init", "my-trainer", "--template", "train", "--dir", folder)
