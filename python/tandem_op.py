@@ -283,8 +283,10 @@ def classification_metrics(y_true, proba, classes):
     if k == 2 and roc_auc is not None:
         from sklearn.metrics import roc_curve
         fpr, tpr, thresholds = roc_curve(y_true, proba[:, 1], drop_intermediate=True)
+        # JSON has no infinity (newer scikit-learn starts the thresholds with inf).
         metrics["roc_curve"] = {"fpr": fpr.tolist(), "tpr": tpr.tolist(),
-                                "thresholds": thresholds.tolist()}
+                                "thresholds": [float(t) if math.isfinite(t) else None
+                                               for t in thresholds]}
     return metrics
 
 

@@ -9,6 +9,7 @@
 
 #include "core/fs.h"
 #include "data/csv.h"
+#include "ml/linear_model.h"
 #include "ml/xgboost_model.h"
 #include "operators/builtin/feature_matrix.h"
 #include "operators/builtin/metrics.h"
@@ -112,6 +113,30 @@ TEST_F(PredictTest, XgboostPredictionsEqualTheModelsOwn) {
   EXPECT_EQ(scored.outputs.metrics["rows"], test.rows);
   // The table's own columns stay, untouched.
   EXPECT_EQ(Col(out, "target").strings, Col(test, "target").strings);
+}
+
+TEST_F(PredictTest, KMeansPredictsTheNearestCentroid) {
+  TaskRun import = Run("csv-import", {{"path", kData + "iris.csv"}}, {}, {{"table", "table"}});
+  ASSERT_EQ(import.code, 0) << import.err;
+  TaskRun train = Run("kmeans", {{"k", 3}, {"seed", 1}}, {{"train", Artifact(import, "table", "table")}},
+                      {{"model", "model"}});
+  ASSERT_EQ(train.code, 0) << train.err;
+  TaskRun scored = Run("predict", {{"column", "cluster"}},
+                       {{"table", Artifact(import, "table", "table")}, {"model", Artifact(train, "model", "model")}},
+                       {{"table", "table"}});
+  ASSERT_EQ(scored.code, 0) << scored.err;
+  auto j = ml::ReadModelJson(Artifact(train, "model", "model").path);
+  ASSERT_TRUE(j.ok());
+  auto model = ml::KMeansModel::FromJson(*j);
+  ASSERT_TRUE(model.ok());
+  data::Table table = ReadTable(import);
+  auto x = FeatureMatrix(table, model->features);
+  ASSERT_TRUE(x.ok());
+  auto own = model->Predict(*x);
+  ASSERT_TRUE(own.ok());
+  data::Table out = ReadTable(scored);
+  ASSERT_EQ(out.rows, 150u);
+  for (size_t r = 0; r < out.rows; ++r) EXPECT_EQ(Col(out, "cluster").numbers[r], own->values[r]) << "row " << r;
 }
 
 TEST_F(PredictTest, PythonModelPredictsAndIsEvaluated) {
