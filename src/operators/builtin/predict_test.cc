@@ -152,6 +152,14 @@ TEST_F(PredictTest, PythonModelPredictsAndIsEvaluated) {
     EXPECT_EQ(Col(out, "prediction").strings[r], p > 0.5f ? "yes" : "no") << "row " << r;
   }
 
+  // New rows have no label column: they are scored all the same.
+  data::Table unlabelled = SmallTable();
+  unlabelled.columns.pop_back();
+  TaskRun fresh = Run("predict", Json::object(), {{"table", TableArtifact(unlabelled)}, {"model", model}},
+                      {{"table", "table"}});
+  ASSERT_EQ(fresh.code, 0) << fresh.err;
+  EXPECT_EQ(Col(ReadTable(fresh), "prediction").strings, Col(out, "prediction").strings);
+
   TaskRun eval = Run("evaluate", Json::object(), {{"model", model}, {"test", table}}, {{"metrics", "metrics"}});
   ASSERT_EQ(eval.code, 0) << eval.err;
   // Predicted yes for a = 9, 7, 8 against truth yes, yes, no: 4 of 6 right.
