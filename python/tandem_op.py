@@ -238,34 +238,66 @@ def _class_name(v):
 
 
 def classification_metrics(y_true, proba, classes):
-    """accuracy, per-class precision/recall/F1, macro F1, log loss, and ROC AUC (binary)."""
+    """The metrics of Tandem's `evaluate` operator, by the same names and definitions
+    (src/operators/builtin/metrics.h), so `tandem model compare` lines them up:
+    accuracy, precision, recall, f1 (two classes: of class index 1; more: macro
+    averages), roc_auc (more classes: one-vs-rest macro over the classes present),
+    log_loss, confusion_matrix {classes, matrix}, n, per_class, and roc_curve (two
+    classes). Undefined values are None."""
     import numpy as np
-    y_true = np.asarray(y_true)
+    y_true = np.asarray(y_true, dtype=np.int64)
+    proba = np.asarray(proba, dtype=np.float64)
+    k, n = len(classes), len(y_true)
     pred = np.argmax(proba, axis=1)
-    metrics = {"accuracy": float(np.mean(pred == y_true)), "n": int(len(y_true))}
-    f1s = []
-    for k, name in enumerate(classes):
-        tp = float(np.sum((pred == k) & (y_true == k)))
-        precision = tp / max(1.0, float(np.sum(pred == k)))
-        recall = tp / max(1.0, float(np.sum(y_true == k)))
-        f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
-        metrics["precision_%s" % name], metrics["recall_%s" % name] = precision, recall
-        f1s.append(f1)
-    metrics["f1_macro"] = float(np.mean(f1s))
-    eps = 1e-15
-    metrics["log_loss"] = float(-np.mean(np.log(np.clip(proba[np.arange(len(y_true)), y_true], eps, 1))))
-    if len(classes) == 2:
+    confusion = np.zeros((k, k), dtype=np.int64)
+    np.add.at(confusion, (y_true, pred), 1)
+
+    def prf(c):
+        tp, predicted, actual = confusion[c, c], confusion[:, c].sum(), confusion[c, :].sum()
+        precision = float(tp) / predicted if predicted else 0.0
+        recall = float(tp) / actual if actual else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
+        return precision, recall, f1
+
+    def auc(positive, score):
         from sklearn.metrics import roc_auc_score
-        metrics["roc_auc"] = float(roc_auc_score(y_true, proba[:, 1]))
+        if positive.all() or not positive.any():
+            return None
+        return float(roc_auc_score(positive, score))
+
+    per_class = [dict(zip(("precision", "recall", "f1"), prf(c)), **{"class": name,
+                 "support": int(confusion[c, :].sum())}) for c, name in enumerate(classes)]
+    if k == 2:
+        precision, recall, f1 = prf(1)
+        roc_auc = auc(y_true == 1, proba[:, 1])
+    else:
+        precision, recall, f1 = (float(np.mean([prf(c)[i] for c in range(k)])) for i in range(3))
+        aucs = [a for a in (auc(y_true == c, proba[:, c]) for c in range(k)) if a is not None]
+        roc_auc = float(np.mean(aucs)) if aucs else None
+    p_true = np.clip(proba[np.arange(n), y_true], 1e-15, 1 - 1e-15)
+    metrics = {"accuracy": float(np.mean(pred == y_true)), "precision": precision,
+               "recall": recall, "f1": f1, "roc_auc": roc_auc,
+               "log_loss": float(-np.mean(np.log(p_true))),
+               "confusion_matrix": {"classes": list(classes), "matrix": confusion.tolist()},
+               "n": int(n), "per_class": per_class}
+    if k == 2 and roc_auc is not None:
+        from sklearn.metrics import roc_curve
+        fpr, tpr, thresholds = roc_curve(y_true, proba[:, 1], drop_intermediate=True)
+        # JSON has no infinity (newer scikit-learn starts the thresholds with inf).
+        metrics["roc_curve"] = {"fpr": fpr.tolist(), "tpr": tpr.tolist(),
+                                "thresholds": [float(t) if math.isfinite(t) else None
+                                               for t in thresholds]}
     return metrics
 
 
 def regression_metrics(y_true, y_pred):
+    """rmse, mae, r2 (None when the truth is constant) and n, as `evaluate` reports them."""
     import numpy as np
-    err = np.asarray(y_pred) - np.asarray(y_true)
+    y_true = np.asarray(y_true, dtype=np.float64)
+    err = np.asarray(y_pred, dtype=np.float64) - y_true
     total = float(np.sum((y_true - np.mean(y_true)) ** 2))
     return {"rmse": float(np.sqrt(np.mean(err ** 2))), "mae": float(np.mean(np.abs(err))),
-            "r2": 1 - float(np.sum(err ** 2)) / total if total > 0 else 0.0, "n": int(len(y_true))}
+            "r2": 1 - float(np.sum(err ** 2)) / total if total > 0 else None, "n": int(len(y_true))}
 
 
 _MODEL_TEMPLATE = '''"""A %(estimator)s trained by Tandem's %(operator)s operator, served by the python backend."""
@@ -316,16 +348,78 @@ def save_python_model(task, port, estimator, features, classes, kind, label, ope
 
 def report_metrics(task, model, X, y, label, classes, kind, port="metrics"):
     """Scores a fitted sklearn-style model on the `test` input when wired (else on the
-    training rows X, y), writes the metrics JSON to `port` and logs the numbers."""
+    training rows X, y), writes the metrics JSON to `port` (its meta says which rows in
+    "evaluated_on") and logs the numbers. The names are evaluate's, so the model
+    library compares these models with any other."""
     on = "test" if task.has_input("test") else "train"
     Xe, ye = (X, y) if on == "train" else feature_matrix(task, "test", label)[:2]
     if kind == "classification":
         metrics = classification_metrics(ye, model.predict_proba(Xe), classes)
     else:
         metrics = regression_metrics(ye, model.predict(Xe))
-    metrics["evaluated_on"] = on
-    task.write_json(port, metrics, filename="metrics.json")
+    task.write_json(port, metrics, filename="metrics.json", meta={"task": kind, "evaluated_on": on})
     for name, value in metrics.items():
         if isinstance(value, (int, float)):
             task.log_metric(name, value)
     return metrics
+
+
+# --- predicting with a python model (the save_python_model format) --------------------
+
+def load_model(path):
+    """The python model at `path` (a source file, or a folder holding model.py) as a module,
+    loaded the way the serving worker loads it (its folder first on sys.path)."""
+    import importlib.machinery
+    import importlib.util
+    # A stored artifact is a file named by its digest, without ".py": load it as source.
+    file = os.path.join(path, "model.py") if os.path.isdir(path) else path
+    sys.path.insert(0, os.path.dirname(os.path.abspath(file)))
+    loader = importlib.machinery.SourceFileLoader("tandem_user_model", file)
+    spec = importlib.util.spec_from_loader("tandem_user_model", loader)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not callable(getattr(module, "predict", None)):
+        raise BadInput("%s defines no predict(inputs) function" % file)
+    return module
+
+
+def predict(model, X, input_name="input"):
+    """Runs a python model's predict() on the feature matrix X (rows x features) as the
+    python serving backend does: one FP32 input named `input_name`. `model` is a path or
+    a module from load_model. Returns {output name: numpy array}."""
+    import numpy as np
+    module = load_model(model) if isinstance(model, str) else model
+    result = module.predict({input_name: np.asarray(X, dtype=np.float32)})
+    if isinstance(result, dict):
+        return {str(k): np.asarray(v) for k, v in result.items()}
+    items = result if isinstance(result, tuple) else (result,)
+    return {"output_%d" % i: np.asarray(v) for i, v in enumerate(items)}
+
+
+def _predict_command(argv):
+    """python3 tandem_op.py predict MODEL IN.json OUT.json: how Tandem's built-in
+    operators (evaluate, predict) run a python model. IN.json is {"input": name,
+    "rows": [[...]]} (null = missing); OUT.json {"outputs": [{"name", "shape", "data"}]}
+    or {"error": "..."}; exit code 2 for a model that cannot predict."""
+    import numpy as np
+    model, source, target = argv
+    try:
+        with open(source, encoding="utf-8") as f:
+            request = json.load(f)
+        X = np.array([[np.nan if v is None else v for v in row] for row in request["rows"]],
+                     dtype=np.float64)
+        outputs = predict(model, X, request.get("input", "input"))
+        document = {"outputs": [{"name": k, "shape": list(v.shape),
+                                 "data": [None if not math.isfinite(x) else x
+                                          for x in v.astype(np.float64).ravel().tolist()]}
+                                for k, v in outputs.items()]}
+        code = 0
+    except Exception as e:  # the model's own failure, reported to the operator
+        document, code = {"error": "%s: %s" % (type(e).__name__, e)}, 2
+    with open(target, "w", encoding="utf-8") as f:
+        json.dump(document, f)
+    return code
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["predict"]:
+    sys.exit(_predict_command(sys.argv[2:]))

@@ -208,6 +208,7 @@ int ModelExport(const ApiClient& api, const std::string& text, const std::string
   if (!path.ok()) return Fail(path.status());
   auto version = api.Get(*path);
   if (!version.ok()) return Fail(version.status());
+  if (Status st = sdk::CheckExportable(*version); !st.ok()) return Fail(st);
   http::ClientOptions co;
   co.timeout_ms = 120000;
   auto artifact = http::Call("GET", api.base_url() + *path + "/artifact", "", "", co);
@@ -282,7 +283,8 @@ void AddModelCommands(CLI::App& app, CliContext& ctx) {
   stage->add_option("stage", o->stage, "none, staging, production or archived")->required();
   stage->callback([&ctx, o] { ctx.exit_code = ModelStage(ctx.Api(), o->ref, o->stage); });
 
-  auto* exp = model->add_subcommand("export", "Write a C SDK or Python package for a version");
+  auto* exp = model->add_subcommand(
+      "export", "Write a C SDK or Python package for a version (xgboost, linear and kmeans models)");
   exp->add_option("model", o->ref, "NAME:VERSION or NAME@ALIAS")->required();
   exp->add_option("--format", o->format, "c-sdk or python")->check(CLI::IsMember({"c-sdk", "python"}));
   exp->add_option("-o,--output", o->out, "Folder to write")->required();

@@ -37,11 +37,11 @@ std::string Ports(const Json& ports) {
   return out.empty() ? "-" : out;
 }
 
-int Init(const std::string& name, const std::string& runtime, std::string dir) {
+int Init(const std::string& name, const std::string& runtime, const std::string& kind, std::string dir) {
   if (dir.empty()) dir = name;
-  Status st = operators::ScaffoldOperator(dir, name, runtime);
+  Status st = operators::ScaffoldOperator(dir, name, runtime, kind);
   if (!st.ok()) return Fail(st);
-  std::cout << "created operator '" << name << "' (" << runtime << ") in " << dir << "/\n"
+  std::cout << "created operator '" << name << "' (" << runtime << ", " << kind << ") in " << dir << "/\n"
             << "next: tandem operator test " << dir << "  &&  tandem operator publish " << dir << "\n";
   return 0;
 }
@@ -193,18 +193,31 @@ int AlgorithmList(const ApiClient& api) {
 
 void AddOperatorCommands(CLI::App& app, CliContext& ctx) {
   struct Opts {
-    std::string name, dir, runtime = "python", ref, category, python = "/usr/bin/python3";
+    std::string name, dir, runtime = "python", kind = "process", ref, category, python = "/usr/bin/python3";
     bool draft = false;
   };
   auto o = std::make_shared<Opts>();
   auto* op = app.add_subcommand("operator", "Write, test and publish operators (plug-ins)");
   op->require_subcommand(1);
 
-  auto* init = op->add_subcommand("init", "Scaffold a working operator: init NAME [--runtime python|exec]");
+  auto* init = op->add_subcommand(
+      "init", "Scaffold a working operator: init NAME [--runtime python|exec] [--template process|train]");
   init->add_option("name", o->name, "Operator name: lowercase letters, digits, -")->required();
   init->add_option("--runtime", o->runtime, "python | exec [python]");
+  init->add_option("--template", o->kind,
+                   "process: a table filter; train: a scikit-learn trainer whose model the python "
+                   "serving backend serves (python only) [process]");
   init->add_option("--dir", o->dir, "Folder to create [./NAME]");
-  init->callback([&ctx, o] { ctx.exit_code = Init(o->name, o->runtime, o->dir); });
+  init->footer(
+      "An operator runs as `ENTRY TASK_DIR` in TASK_DIR (python: python3 ENTRY TASK_DIR, with\n"
+      "the tandem_op module on PYTHONPATH). Its environment:\n"
+      "  TANDEM_TASK_DIR        the task folder (task.json in it; write outputs.json there)\n"
+      "  TANDEM_INPUT_<PORT>    the path of each input artifact\n"
+      "  TANDEM_OUTPUT_<PORT>   the folder of each output port\n"
+      "  TANDEM_PARAM_<NAME>    each scalar param; TANDEM_PARAMS: all params as JSON\n"
+      "  CUDA_VISIBLE_DEVICES, TANDEM_GPU_*   the GPUs or GPU slice granted, when any\n"
+      "PORT and NAME upper-cased, '-' as '_'. Progress: print `progress <0..1> <message>`.");
+  init->callback([&ctx, o] { ctx.exit_code = Init(o->name, o->runtime, o->kind, o->dir); });
 
   auto* validate = op->add_subcommand("validate", "Check an operator folder's manifest and files");
   validate->add_option("dir", o->dir)->required();

@@ -27,6 +27,7 @@ const std::vector<BuiltinOperator>& Builtins() {
       builtin::OneHotOperator(),            builtin::BucketizeOperator(),
       builtin::ImageAugmentOperator(),      builtin::LinearRegressionOperator(),
       builtin::LogisticRegressionOperator(), builtin::KMeansOperator(),
+      builtin::PredictOperator(),
   };
   return kAll;
 }
@@ -41,7 +42,8 @@ Json DefinitionJson(const OperatorDef& def) {
           {"outputs", PortsJson(def.outputs)},
           {"params_schema", def.params_schema},
           {"runtime", def.runtime},
-          {"dataset_param", def.dataset_param}};
+          {"dataset_param", def.dataset_param},
+          {"model_param", def.model_param}};
 }
 
 OperatorDef FullDefinition(const BuiltinOperator& op) {

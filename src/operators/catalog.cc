@@ -18,7 +18,10 @@ Status Catalog::Add(OperatorDef def) {
 
 Json PortsJson(const std::map<std::string, PortDef>& ports) {
   Json out = Json::object();
-  for (const auto& [name, port] : ports) out[name] = {{"type", port.type}, {"optional", port.optional}};
+  for (const auto& [name, port] : ports) {
+    out[name] = {{"type", port.type}, {"optional", port.optional}};
+    if (!port.formats.empty()) out[name]["formats"] = port.formats;
+  }
   return out;
 }
 

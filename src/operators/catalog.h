@@ -19,6 +19,10 @@ namespace tandem::operators {
 struct PortDef {
   std::string type;
   bool optional = false;
+  // Model ports: on an output, the formats its model may have (empty = not known until
+  // run time); on an input, the formats the operator takes (empty = any). Validation
+  // refuses a wire whose two lists do not meet.
+  std::vector<std::string> formats = {};
 };
 
 struct OperatorDef {
@@ -42,6 +46,10 @@ struct OperatorDef {
   // "<param>_version"); the engine resolves it from the store and hands the dataset's
   // table to the operator as input port "dataset" (type table).
   std::string dataset_param;
+  // When non-empty: the param of this name may name a registered model version (NAME,
+  // NAME:VERSION, NAME@ALIAS); the engine resolves it at submit, pins that version, and
+  // hands its model to the operator as input port "model" (workflow/model_input.h).
+  std::string model_param;
   // Digest of the operator's definition and code: part of every cache key.
   std::string digest;
 };

@@ -107,6 +107,7 @@ const char* kManifestSchemaText = R"json({
         "properties": {
           "type": {"enum": ["table", "images", "model", "metrics", "report", "file"]},
           "optional": {"type": "boolean"},
+          "formats": {"type": "array", "items": {"type": "string", "minLength": 1}},
           "description": {"type": "string"}
         }
       }
@@ -119,7 +120,8 @@ std::map<std::string, PortDef> Ports(const Json& doc, const char* key) {
   auto it = doc.find(key);
   if (it == doc.end()) return out;
   for (const auto& [name, port] : it->items()) {
-    out[name] = PortDef{port["type"].get<std::string>(), port.value("optional", false)};
+    out[name] = PortDef{port["type"].get<std::string>(), port.value("optional", false),
+                        port.value("formats", std::vector<std::string>{})};
   }
   return out;
 }

@@ -78,6 +78,25 @@ TEST_F(PluginTest, ScaffoldedOperatorsPassTheirOwnTests) {
             StatusCode::kInvalidArgument);
 }
 
+// The train template fits, reports evaluate's metrics and saves a python model; its own
+// tests (one of which loads the saved model.py and predicts the test rows) pass.
+TEST_F(PluginTest, ScaffoldedTrainOperatorPassesItsTests) {
+  if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 is not installed";
+  const std::string dir = (root_ / "trainer").string();
+  ASSERT_TRUE(ScaffoldOperator(dir, "my-trainer", "python", "train").ok());
+  auto m = LoadManifestDir(dir);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  EXPECT_EQ(m->def.category, "train");
+  EXPECT_EQ(m->def.outputs.at("model").formats, std::vector<std::string>{"python"});
+  auto results = RunTests(dir);
+  ASSERT_EQ(results.size(), 2u);
+  for (const auto& r : results) EXPECT_TRUE(r.passed) << r.name << ": " << r.reason;
+  EXPECT_EQ(ScaffoldOperator((root_ / "t2").string(), "t2", "exec", "train").code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ScaffoldOperator((root_ / "t3").string(), "t3", "python", "serve").code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST_F(PluginTest, AFailingTestSaysWhichCheckAndWhy) {
   const std::string dir = (root_ / "op").string();
   ASSERT_TRUE(ScaffoldOperator(dir, "strict", "python").ok());

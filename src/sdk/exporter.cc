@@ -1,5 +1,6 @@
 #include "sdk/exporter.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/fs.h"
@@ -36,9 +37,9 @@ std::string Title(const Json& version) {
 std::string CReadme(const Json& version) {
   return "# " + Title(version) + ": C SDK\n\n"
          "Exported by `tandem model export`. `libtandem_predict.so` replays the model's fitted\n"
-         "transforms (`transforms.json`) and its XGBoost prediction (`model.json`), so it\n"
-         "predicts the same numbers as the Tandem service. It needs libxgboost at run time\n"
-         "(Debian: libxgboost0).\n\n"
+         "transforms (`transforms.json`) and its prediction (`model.json`, format in\n"
+         "`meta.json`) with the service's own code, so it predicts the same numbers as the\n"
+         "Tandem service. It needs libxgboost at run time (Debian: libxgboost0).\n\n"
          "Build and run the example in this folder:\n\n"
          "```sh\n" + std::string(kExampleBuildCommand) + "\n./example rows.csv\n```\n\n"
          "`rows.csv` has a header row naming the model's input columns (see `meta.json`,\n"
@@ -58,15 +59,27 @@ std::string PythonReadme(const Json& version, const std::string& folder) {
 
 }  // namespace
 
+const std::vector<std::string>& ExportableFormats() {
+  static const std::vector<std::string> formats = {"xgboost", "linear", "kmeans"};
+  return formats;
+}
+
+Status CheckExportable(const Json& version) {
+  const std::string model_format = version.value("format", "xgboost");
+  const auto& formats = ExportableFormats();
+  if (std::find(formats.begin(), formats.end(), model_format) != formats.end()) return Status::Ok();
+  std::string list;
+  for (const auto& f : formats) list += (list.empty() ? "" : ", ") + f;
+  return InvalidArgument("format: `tandem model export` covers " + list + " models; this version is '" +
+                         model_format + "' (serve it with `tandem service deploy` instead)");
+}
+
 Result<ExportResult> Export(const ExportRequest& req) {
   if (req.format != "c-sdk" && req.format != "python") {
     return InvalidArgument("format: '" + req.format + "' is not c-sdk or python");
   }
+  RETURN_IF_ERROR(CheckExportable(req.version));
   const std::string model_format = req.version.value("format", "xgboost");
-  if (model_format != "xgboost") {
-    return InvalidArgument("format: the SDK exports xgboost models; this version is '" +
-                           model_format + "'");
-  }
   if (req.out_dir.empty()) return InvalidArgument("output folder is empty");
   const fs::path dir = req.out_dir;
   std::error_code ec;

@@ -17,7 +17,7 @@ struct ExportRequest {
   std::string format;       // c-sdk | python
   std::string out_dir;      // created if absent; files in it are replaced
   std::string sdk_dir;      // where libtandem_predict.so and sdk/ are
-  std::string model_bytes;  // the model file (XGBoost JSON)
+  std::string model_bytes;  // the model file (XGBoost, linear or k-means JSON)
   // The version as the REST API shows it: model, version, format, metrics, and
   // "artifact": {"meta": {...}} with features, classes, objective, transforms.
   Json version;
@@ -28,7 +28,17 @@ struct ExportResult {
   std::string build_command;       // c-sdk: how to build example.c, run in out_dir
 };
 
-// kInvalidArgument for an unknown format or a model format other than xgboost;
+// The model formats an export covers, in the order messages list them: xgboost, linear,
+// kmeans — the ones libtandem_predict computes in C++ with the service's own code.
+// python and torchscript models need their interpreter or libtorch; they are served by
+// `tandem service deploy` and not exported.
+const std::vector<std::string>& ExportableFormats();
+
+// Ok when `version` (the REST view: "format") can be exported; else kInvalidArgument
+// naming its format and listing ExportableFormats(). The CLI asks before it downloads.
+Status CheckExportable(const Json& version);
+
+// kInvalidArgument for an unknown format or a model format CheckExportable refuses;
 // kNotFound naming a missing library or template; kIoError naming a file not written.
 Result<ExportResult> Export(const ExportRequest& request);
 

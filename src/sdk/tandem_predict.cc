@@ -1,6 +1,7 @@
 // The C API of exported models (tandem_predict.h) over the same code the service runs:
-// data::TransformChain for the fitted transforms and ml::XgbModel for the prediction,
-// so an exported model predicts exactly what its service answers.
+// data::TransformChain for the fitted transforms and ml::XgbModel, ml::LinearModel or
+// ml::KMeansModel (meta.format) for the prediction, so an exported model predicts
+// exactly what its service answers.
 #include "sdk/tandem_predict.h"
 
 #include <cmath>
@@ -18,10 +19,13 @@
 #include "core/json.h"
 #include "data/table.h"
 #include "data/transform.h"
+#include "ml/linear_model.h"
 #include "ml/xgboost_model.h"
 
 struct tandem_model {
-  std::optional<tandem::ml::XgbModel> model;  // set by tandem_model_load
+  // The model of meta.format, set by tandem_model_load; thread-safe as the model is.
+  std::function<tandem::Result<tandem::ml::Prediction>(const tandem::ml::DenseMatrix&)> predict;
+  size_t num_features = 0;
   tandem::data::TransformChain chain;
   std::vector<std::string> features;  // the model's columns, in its order
   std::vector<std::string> inputs;    // the raw columns a row supplies
@@ -67,10 +71,37 @@ Result<std::vector<std::string>> Strings(const Json& meta, const char* key) {
   return out;
 }
 
+// The prediction function and feature count of the model file, by format.
+Status LoadModel(const std::string& path, const std::string& format, tandem_model* m) {
+  if (format == "xgboost") {
+    ASSIGN_OR_RETURN(tandem::ml::XgbModel xgb, tandem::ml::XgbModel::Load(path));
+    auto model = std::make_shared<tandem::ml::XgbModel>(std::move(xgb));
+    m->num_features = model->num_features();
+    m->predict = [model](const tandem::ml::DenseMatrix& x) { return model->Predict(x); };
+    return Status::Ok();
+  }
+  if (format != "linear" && format != "kmeans") {
+    return tandem::InvalidArgument("meta.format: '" + format + "' is not xgboost, linear or kmeans");
+  }
+  ASSIGN_OR_RETURN(Json j, tandem::ml::ReadModelJson(path));
+  if (format == "linear") {
+    ASSIGN_OR_RETURN(tandem::ml::LinearModel linear, tandem::ml::LinearModel::FromJson(j));
+    auto model = std::make_shared<tandem::ml::LinearModel>(std::move(linear));
+    m->num_features = model->features.size();
+    m->predict = [model](const tandem::ml::DenseMatrix& x) { return model->Predict(x); };
+  } else {
+    ASSIGN_OR_RETURN(tandem::ml::KMeansModel kmeans, tandem::ml::KMeansModel::FromJson(j));
+    auto model = std::make_shared<tandem::ml::KMeansModel>(std::move(kmeans));
+    m->num_features = model->features.size();
+    m->predict = [model](const tandem::ml::DenseMatrix& x) { return model->Predict(x); };
+  }
+  return Status::Ok();
+}
+
 Status Load(const std::string& dir, tandem_model* m) {
   ASSIGN_OR_RETURN(std::string meta_text, tandem::ReadFile(dir + "/meta.json"));
   ASSIGN_OR_RETURN(Json meta, tandem::ParseJson(meta_text, "meta.json"));
-  ASSIGN_OR_RETURN(m->model, tandem::ml::XgbModel::Load(dir + "/model.json"));
+  RETURN_IF_ERROR(LoadModel(dir + "/model.json", meta.value("format", "xgboost"), m));
   const Json transforms = meta.value("transforms", Json::array());
   ASSIGN_OR_RETURN(m->chain, tandem::data::TransformChain::FromJson(transforms));
   ASSIGN_OR_RETURN(m->features, Strings(meta, "features"));
@@ -79,13 +110,13 @@ Status Load(const std::string& dir, tandem_model* m) {
     if (!m->chain.empty()) {
       m->features = m->chain.OutputColumns(m->chain.InputColumns());
     } else {
-      for (size_t i = 0; i < m->model->num_features(); ++i) m->features.push_back("f" + std::to_string(i));
+      for (size_t i = 0; i < m->num_features; ++i) m->features.push_back("f" + std::to_string(i));
     }
   }
-  if (m->features.size() != m->model->num_features()) {
+  if (m->features.size() != m->num_features) {
     return tandem::InvalidArgument("meta.features: lists " + std::to_string(m->features.size()) +
                                    " names but the model takes " +
-                                   std::to_string(m->model->num_features()) + " features");
+                                   std::to_string(m->num_features) + " features");
   }
   m->inputs = m->chain.empty() ? m->features : m->chain.InputColumnsFor(m->features);
   const std::set<std::string> text = TextColumns(transforms);
@@ -98,9 +129,9 @@ Status Load(const std::string& dir, tandem_model* m) {
                                                      objective.rfind("multi:", 0) == 0
                                                  ? "classification"
                                                  : "regression") == "classification";
-  const size_t f = m->model->num_features();
+  const size_t f = m->num_features;
   tandem::ml::DenseMatrix probe{std::vector<float>(f, std::numeric_limits<float>::quiet_NaN()), 1, f};
-  ASSIGN_OR_RETURN(tandem::ml::Prediction p, m->model->Predict(probe));
+  ASSIGN_OR_RETURN(tandem::ml::Prediction p, m->predict(probe));
   m->binary = classifier && p.width == 1;
   m->width = m->binary ? 2 : p.width;
   return Status::Ok();
@@ -180,7 +211,7 @@ Status Predict(tandem_model& m, const tandem::data::Table& raw, float* out, size
     }
     for (size_t r = 0; r < rows; ++r) x.values[r * f + c] = static_cast<float>(col->numbers[r]);
   }
-  ASSIGN_OR_RETURN(tandem::ml::Prediction p, m.model->Predict(x));
+  ASSIGN_OR_RETURN(tandem::ml::Prediction p, m.predict(x));
   for (size_t r = 0; r < rows; ++r) {
     if (m.binary) {
       out[r * 2] = 1.0f - p.values[r];

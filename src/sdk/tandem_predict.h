@@ -1,12 +1,14 @@
 /* tandem_predict.h: predictions of a model exported by `tandem model export` (C API).
  *
- * The exported folder holds model.json (the XGBoost model), meta.json (what the model
- * predicts, its feature names and the fitted feature transforms) and this library.
- * Rows go in raw, as the service takes them: the library replays the same transforms
- * and the same XGBoost prediction, so the numbers equal the service's.
+ * The exported folder holds model.json (an XGBoost, linear or k-means model: meta.json's
+ * "format"), meta.json (what the model predicts, its feature names and the fitted
+ * feature transforms) and this library. Rows go in raw, as the service takes them: the
+ * library replays the same transforms and the same prediction code, so the numbers
+ * equal the service's.
  *
  * Outputs per row: classification, the probability of each class (width = number of
- * classes; a binary model gives [1-p, p] as the service does); regression, one value.
+ * classes; a binary model gives [1-p, p] as the service does); regression, one value;
+ * clustering (k-means), the index of the nearest centroid.
  *
  * Thread safety: a model may be used from several threads at once.
  * Errors: functions that can fail return NULL or -1 and write a message of at most

@@ -9,7 +9,9 @@
 
 #include "core/fs.h"
 #include "core/json.h"
+#include "ml/linear_model.h"
 #include "ml/xgboost_model.h"
+#include "sdk/exporter.h"
 
 namespace tandem {
 namespace {
@@ -110,6 +112,52 @@ TEST_F(TandemPredictTest, ErrorsSayWhatIsWrong) {
   EXPECT_EQ(tandem_predict(m, two, 1, 2, nullptr, out, 1, err, sizeof err), -1);
   EXPECT_STREQ(err, "out holds 1 floats; 2 are needed");
   tandem_model_free(m);
+}
+
+// Linear and k-means models are exported too: the same numbers as ml:: on the same rows.
+TEST_F(TandemPredictTest, LinearAndKMeansModelsPredictLikeTheirMlCode) {
+  ml::LinearModel logistic{"logistic", {"a", "b"}, {-10}, {{1, 2}}};
+  ml::KMeansModel kmeans{{"a", "b"}, {{0, 0}, {10, 5}, {20, 0}}};
+  const ml::DenseMatrix x{{3, 4, 17, 0, 9.5f, 1}, 3, 2};
+  const char* names[] = {"a", "b"};
+  const double rows[] = {3, 4, 17, 0, 9.5, 1};
+  for (const std::string format : {"linear", "kmeans"}) {
+    SCOPED_TRACE(format);
+    const Json model = format == "linear" ? logistic.ToJson() : kmeans.ToJson();
+    Json meta = {{"format", format}, {"features", {"a", "b"}},
+                 {"task", format == "linear" ? "classification" : "clustering"}};
+    if (format == "linear") meta["classes"] = {"no", "yes"};
+    ASSERT_TRUE(WriteFileAtomic(dir_ / "model.json", model.dump()).ok());
+    ASSERT_TRUE(WriteFileAtomic(dir_ / "meta.json", meta.dump()).ok());
+    auto expected = format == "linear" ? logistic.Predict(x) : kmeans.Predict(x);
+    ASSERT_TRUE(expected.ok());
+    char err[256] = "";
+    tandem_model* m = tandem_model_load(dir_.c_str(), err, sizeof err);
+    ASSERT_NE(m, nullptr) << err;
+    ASSERT_EQ(tandem_model_output_width(m), expected->width);
+    std::vector<float> out(3 * expected->width);
+    ASSERT_EQ(tandem_predict(m, rows, 3, 2, names, out.data(), out.size(), err, sizeof err), 0) << err;
+    EXPECT_EQ(out, expected->values);
+    tandem_model_free(m);
+  }
+  EXPECT_EQ(kmeans.Predict(x)->values, (std::vector<float>{0, 2, 1}));
+}
+
+// What `model export` covers is said before anything is fetched or written.
+TEST(ExporterTest, SaysWhichFormatsItCovers) {
+  EXPECT_TRUE(sdk::CheckExportable({{"format", "linear"}}).ok());
+  EXPECT_TRUE(sdk::CheckExportable({{"format", "kmeans"}}).ok());
+  Status st = sdk::CheckExportable({{"format", "python"}});
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(st.message(), "format: `tandem model export` covers xgboost, linear, kmeans models; this "
+                          "version is 'python' (serve it with `tandem service deploy` instead)");
+  sdk::ExportRequest req;
+  req.format = "c-sdk";
+  req.out_dir = "/nonexistent/never-written";
+  req.version = {{"format", "torchscript"}};
+  auto result = sdk::Export(req);
+  EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(std::filesystem::exists(req.out_dir));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "workflow/dataset_input.h"
 #include "workflow/engine.h"
 #include "workflow/engine_state.h"
+#include "workflow/model_input.h"
 
 namespace tandem::workflow {
 
@@ -68,6 +69,13 @@ Result<std::map<std::string, operators::InputArtifact>> Engine::InputsOf(const R
     auto in = DatasetInput(store_, artifacts_, task.rec.inputs["dataset"]);
     if (!in.ok()) return in.status().WithContext("inputs.dataset");
     inputs["dataset"] = std::move(*in);
+  }
+  // A registered model pinned at submit (a wired port records "from" here instead).
+  if (!task.def.model_param.empty() && !task.wires.count("model") &&
+      task.rec.inputs.contains("model")) {
+    auto in = ModelInput(store_, artifacts_, task.rec.inputs["model"]);
+    if (!in.ok()) return in.status().WithContext("inputs.model");
+    inputs["model"] = std::move(*in);
   }
   return inputs;
 }

@@ -10,6 +10,7 @@
 #include "workflow/engine_running.h"
 #include "workflow/engine_state.h"
 #include "workflow/engine_wake.h"
+#include "workflow/model_input.h"
 #include "workflow/pipeline_spec.h"
 #include "workflow/validate.h"
 
@@ -57,6 +58,28 @@ Result<store::RunRecord> Engine::Submit(const std::string& pipeline_yaml,
         problems += (problems.empty() ? "" : "; ") + d.status().message();
       } else {
         return d.status();
+      }
+    }
+    // A registered model named in the params is pinned like a dataset; without one,
+    // the model port must be wired.
+    if (!def.model_param.empty()) {
+      const std::string path = "nodes." + node.name + ".params";
+      const bool named = t.params.contains(def.model_param);
+      const bool wired = node.inputs.count("model") > 0;
+      auto problem = [&](const std::string& p) { problems += (problems.empty() ? "" : "; ") + p; };
+      if (named && wired) {
+        problem(path + "." + def.model_param + ": the model port is wired too; give one of the two");
+      } else if (!named && !wired) {
+        problem(path + "." + def.model_param + ": name a registered model or wire the model port");
+      } else if (named) {
+        auto v = ResolveModelParam(store_, t.params, def.model_param, path);
+        if (v.ok()) {
+          t.inputs["model"] = ModelInputRecord(*v);
+        } else if (v.status().code() == StatusCode::kInvalidArgument) {
+          problem(v.status().message());
+        } else {
+          return v.status();
+        }
       }
     }
     tasks.push_back(std::move(t));

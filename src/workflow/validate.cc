@@ -34,6 +34,22 @@ std::string PortList(const std::map<std::string, operators::PortDef>& ports) {
   return out.empty() ? "none" : out;
 }
 
+// A model wire is refused at validation only when both ends say which formats they
+// have and take; an end that does not know (a plug-in's model port without `formats`)
+// leaves the check to the consuming operator at run time.
+bool FormatsMeet(const std::vector<std::string>& produced, const std::vector<std::string>& taken) {
+  if (produced.empty() || taken.empty()) return true;
+  return std::any_of(produced.begin(), produced.end(), [&](const std::string& f) {
+    return std::find(taken.begin(), taken.end(), f) != taken.end();
+  });
+}
+
+std::string Joined(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
 // Kahn's algorithm; smallest YAML index first among the ready nodes so the order is
 // stable and reads like the file. Returns the nodes it could not order (on cycles).
 std::vector<size_t> TopologicalOrder(const std::vector<std::vector<size_t>>& downstream,
@@ -182,6 +198,10 @@ Status ValidatePipeline(const PipelineSpec& spec, const operators::Catalog& cata
       if (in_port != nullptr && in_port->type != oit->second.type) {
         problems.Add(ppath + ": type mismatch: '" + ref.node + "." + ref.port + "' is " +
                      oit->second.type + ", port '" + port + "' takes " + in_port->type);
+      } else if (in_port != nullptr && !FormatsMeet(oit->second.formats, in_port->formats)) {
+        problems.Add(ppath + ": format mismatch: '" + ref.node + "." + ref.port + "' is a " +
+                     Joined(oit->second.formats) + " model, operator '" + def->name +
+                     "' takes " + Joined(in_port->formats) + " models");
       }
     }
     if (def != nullptr) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/ids.h"
+#include "operators/builtin_library.h"
 #include "workflow/engine_test_util.h"
 
 namespace tandem::workflow {
@@ -46,6 +47,35 @@ TEST_F(ValidateTest, OrderPutsProducersFirstAndPinsVersions) {
   EXPECT_EQ(plan.order, (std::vector<size_t>{2, 1, 0, 3}));
   EXPECT_EQ(plan.operators[0].version, 1);
   EXPECT_EQ(plan.operators[1].version, 2);  // latest
+}
+
+// Model ports that say which formats they make and take are checked at validation: the
+// built-in evaluate takes xgboost, linear and python models, not k-means ones; a port
+// that does not say (a plug-in without `formats`) is left to the operator at run time.
+TEST(ValidateFormatsTest, AModelOfAFormatTheOperatorCannotReadIsRefusedNamingThePort) {
+  operators::Catalog catalog;
+  ASSERT_TRUE(operators::RegisterBuiltins(catalog).ok());
+  operators::OperatorDef unknown;
+  unknown.name = "my-trainer";
+  unknown.inputs = {{"train", {"table"}}};
+  unknown.outputs = {{"model", {"model"}}};
+  ASSERT_TRUE(catalog.Add(unknown).ok());
+  auto problems = [&](const std::string& trainer) {
+    auto spec = ParsePipelineYaml("name: x\nnodes:\n"
+                                  "  load: {operator: dataset-load, params: {dataset: iris}}\n"
+                                  "  train: {operator: " + trainer + ", inputs: {train: load.table}}\n"
+                                  "  eval: {operator: evaluate, inputs: {model: train.model, test: load.table}}\n"
+                                  "  score: {operator: predict, inputs: {model: train.model, table: load.table}}\n");
+    EXPECT_TRUE(spec.ok());
+    Status st = ValidatePipeline(*spec, catalog);
+    return st.ok() ? "" : st.message();
+  };
+  EXPECT_EQ(problems("kmeans"),
+            "nodes.eval.inputs.model: format mismatch: 'train.model' is a kmeans model, operator "
+            "'evaluate' takes xgboost, linear, python models");
+  EXPECT_EQ(problems("xgboost-train"), "");
+  EXPECT_EQ(problems("logistic-regression"), "");
+  EXPECT_EQ(problems("my-trainer"), "");
 }
 
 TEST_F(ValidateTest, UnknownOperator) {

@@ -1,6 +1,8 @@
 """Plug-in operators through the real binary: scaffold, test, publish, run in a pipeline;
 a failing test blocks publishing; params that break a schema are refused before anything
 runs; the bundled sklearn operators are published and train; forms come from schemas."""
+import csv
+import json
 import os
 import shutil
 import subprocess
@@ -136,6 +138,143 @@ nodes:
         version = model["versions"][-1]
         self.assertEqual(version["format"], "python")
         self.assertGreaterEqual(version["metrics"]["accuracy"], 0.9)
+
+    def task_of(self, run_stdout, node):
+        run_id = run_stdout.splitlines()[0].strip()
+        status, body = self.server.api("GET", f"/api/v1/runs/{run_id}")
+        return [t for t in body["tasks"] if t["node"] == node][0]
+
+    def artifact_rows(self, output):
+        digest = output["digest"]
+        path = os.path.join(self.server.data_dir, "artifacts", "sha256", digest[:2], digest)
+        with open(path, newline="") as f:
+            return list(csv.DictReader(f))
+
+    def test_forest_evaluated_compared_with_xgboost_and_scored_by_predict(self):
+        s = self.server
+        s.cli("dataset", "import", "cancer", os.path.join(SKLEARN_DATA, "breast_cancer.csv"))
+        head = """
+  load: {operator: dataset-load, params: {dataset: cancer}}
+  split: {operator: split, inputs: {table: load.table}, params: {test_fraction: 0.3, seed: 7, stratify: true}}"""
+        forest = s.cli("run", "--wait", self.pipeline("forest-cmp", "name: forest-cmp\nnodes:" + head + """
+  forest: {operator: sklearn-random-forest, inputs: {train: split.train, test: split.test}, params: {n_estimators: 50, seed: 1}}
+  evaluate: {operator: evaluate, inputs: {model: forest.model, test: split.test}}
+  score: {operator: predict, inputs: {table: split.test, model: forest.model}}
+  register: {operator: register-model, inputs: {model: forest.model, metrics: forest.metrics}, params: {name: cancer-cmp}}
+""")).stdout
+        self.assertIn("succeeded", forest.splitlines()[-1])
+        # evaluate runs the python model's predict(): the same numbers as the forest's own report.
+        own = self.task_of(forest, "forest")["outputs"]["_metrics"]
+        evaluated = self.task_of(forest, "evaluate")["outputs"]["_metrics"]
+        for name in ["accuracy", "precision", "recall", "f1", "roc_auc", "log_loss", "n"]:
+            self.assertAlmostEqual(evaluated[name], own[name], places=6, msg=name)
+        self.assertEqual(len(evaluated["confusion_matrix"]["matrix"]), 2)
+        # predict: the test rows plus the predicted class and a probability per class.
+        score = self.task_of(forest, "score")
+        rows = self.artifact_rows(score["outputs"]["table"])
+        self.assertEqual(len(rows), own["n"])
+        classes = evaluated["confusion_matrix"]["classes"]
+        for c in classes:
+            self.assertIn("prediction_" + c, rows[0])
+        right = sum(1 for r in rows if r["prediction"] == r["target"])
+        self.assertAlmostEqual(right / len(rows), evaluated["accuracy"], places=9)
+
+        xgb = s.cli("run", "--wait", self.pipeline("xgb-cmp", "name: xgb-cmp\nnodes:" + head + """
+  train: {operator: xgboost-train, inputs: {train: split.train}, params: {num_rounds: 50}}
+  evaluate: {operator: evaluate, inputs: {model: train.model, test: split.test}}
+  register: {operator: register-model, inputs: {model: train.model, metrics: evaluate.metrics}, params: {name: cancer-cmp}}
+""")).stdout
+        self.assertIn("succeeded", xgb.splitlines()[-1])
+        # The forest's own metrics and evaluate's carry the same names: no empty rows.
+        status, cmp = s.api("GET", "/api/v1/models/cancer-cmp/compare?a=1&b=2")
+        self.assertEqual(status, 200, cmp)
+        names = [m["name"] for m in cmp["metrics"]]
+        for name in ["accuracy", "f1", "precision", "recall", "roc_auc", "log_loss", "confusion_matrix"]:
+            self.assertIn(name, names)
+        empty = [m["name"] for m in cmp["metrics"] if m["a"] is None or m["b"] is None]
+        self.assertEqual(empty, [])
+        shown = s.cli("model", "compare", "cancer-cmp", "1", "2").stdout
+        self.assertIn("roc_auc", shown)
+
+        # A registered version scores raw rows by name, pinned at submit.
+        by_name = s.cli("run", "--wait", self.pipeline("score-registered", """
+name: score-registered
+nodes:
+  load: {operator: dataset-load, params: {dataset: cancer}}
+  score: {operator: predict, inputs: {table: load.table}, params: {model: "cancer-cmp:2", column: p}}
+""")).stdout
+        self.assertIn("succeeded", by_name.splitlines()[-1])
+        score = self.task_of(by_name, "score")
+        self.assertEqual(score["inputs"]["model"]["model"], {"name": "cancer-cmp", "version": 2})
+        self.assertEqual(score["outputs"]["_metrics"]["rows"], 569)
+        missing = s.cli("run", self.pipeline("score-missing", """
+name: score-missing
+nodes:
+  load: {operator: dataset-load, params: {dataset: cancer}}
+  score: {operator: predict, inputs: {table: load.table}, params: {model: "cancer-cmp:9"}}
+"""), check=False)
+        self.assertNotEqual(missing.returncode, 0)
+        self.assertIn("nodes.score.params.model: model 'cancer-cmp' has no version 9", missing.stderr)
+
+    def test_linear_model_export_predicts_what_predict_wrote(self):
+        s = self.server
+        s.cli("dataset", "import", "cancer-lin", os.path.join(SKLEARN_DATA, "breast_cancer.csv"))
+        run = s.cli("run", "--wait", self.pipeline("linear-export", """
+name: linear-export
+nodes:
+  load: {operator: dataset-load, params: {dataset: cancer-lin}}
+  scale: {operator: standardize, inputs: {table: load.table}}
+  train: {operator: logistic-regression, inputs: {train: scale.table}}
+  score: {operator: predict, inputs: {table: load.table, model: train.model}}
+  evaluate: {operator: evaluate, inputs: {model: train.model, test: load.table}}
+  register: {operator: register-model, inputs: {model: train.model, metrics: evaluate.metrics}, params: {name: cancer-lin}}
+  forest: {operator: sklearn-random-forest, inputs: {train: load.table}, params: {n_estimators: 5}}
+  register_py: {operator: register-model, inputs: {model: forest.model, metrics: forest.metrics}, params: {name: cancer-py}}
+""")).stdout
+        self.assertIn("succeeded", run.splitlines()[-1])
+        rows = self.artifact_rows(self.task_of(run, "score")["outputs"]["table"])
+        work = tempfile.mkdtemp(prefix="tandem-export-", dir=self.work)
+        scored = os.path.join(work, "scored.csv")
+        with open(scored, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+            writer.writeheader()
+            writer.writerows(rows)
+        py_dir = os.path.join(work, "cancer_lin")
+        s.cli("model", "export", "cancer-lin:1", "--format", "python", "-o", py_dir)
+        code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import cancer_lin;"
+                "m = cancer_lin.load(); print(json.dumps([m.classes, m.predict_csv(sys.argv[2])]))")
+        out = subprocess.run(["/usr/bin/python3", "-c", code, work, scored], capture_output=True,
+                             text=True, check=True).stdout
+        classes, exported = json.loads(out)
+        self.assertEqual(len(exported), 569)
+        # Raw rows through the exported chain and model: predict's numbers, to the float.
+        for row, probs in zip(rows, exported):
+            self.assertEqual([float(row["prediction_" + c]) for c in classes], probs)
+        refused = s.cli("model", "export", "cancer-py:1", "-o", os.path.join(work, "py"), check=False)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("covers xgboost, linear, kmeans models; this version is 'python'", refused.stderr)
+        self.assertFalse(os.path.exists(os.path.join(work, "py")))
+
+    def test_a_model_evaluate_cannot_read_is_refused_at_validation(self):
+        s = self.server
+        refused = s.cli("run", self.pipeline("kmeans-eval", """
+name: kmeans-eval
+nodes:
+  load: {operator: dataset-load, params: {dataset: iris}}
+  cluster: {operator: kmeans, inputs: {train: load.table}, params: {k: 3}}
+  evaluate: {operator: evaluate, inputs: {model: cluster.model, test: load.table}}
+"""), check=False)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("nodes.evaluate.inputs.model: format mismatch: 'cluster.model' is a kmeans model",
+                      refused.stderr)
+
+    def test_train_template_passes_its_tests_and_init_help_names_the_environment(self):
+        s = self.server
+        folder = os.path.join(self.work, "my-trainer")
+        s.cli("operator", "init", "my-trainer", "--template", "train", "--dir", folder)
+        tested = s.cli("operator", "test", folder).stdout
+        self.assertIn("all 2 tests passed", tested)
+        self.assertIn("TANDEM_INPUT_<PORT>", s.cli("operator", "init", "--help").stdout)
 
     def test_wine_cleaned_and_scaled_model_serves_raw_rows(self):
         s = self.server

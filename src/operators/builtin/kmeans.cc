@@ -18,7 +18,7 @@ OperatorDef Definition() {
   def.category = "train";
   def.description = "Clusters rows with k-means (k-means++ seeding); the label, if any, is ignored.";
   def.inputs = {{"train", {"table"}}};
-  def.outputs = {{"model", {"model"}}};
+  def.outputs = {{"model", {"model", false, {"kmeans"}}}};
   def.params_schema = Json::parse(R"json({
     "type": "object",
     "additionalProperties": false,

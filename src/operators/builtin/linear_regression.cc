@@ -17,7 +17,7 @@ OperatorDef Definition() {
   def.category = "train";
   def.description = "Fits a linear regression (ordinary least squares, or ridge with alpha > 0).";
   def.inputs = {{"train", {"table"}}};
-  def.outputs = {{"model", {"model"}}};
+  def.outputs = {{"model", {"model", false, {"linear"}}}};
   def.params_schema = Json::parse(R"json({
     "type": "object",
     "additionalProperties": false,

@@ -19,7 +19,7 @@ OperatorDef Definition() {
   def.category = "train";
   def.description = "Fits an L2-regularised logistic regression (two or more classes).";
   def.inputs = {{"train", {"table"}}};
-  def.outputs = {{"model", {"model"}}};
+  def.outputs = {{"model", {"model", false, {"linear"}}}};
   def.params_schema = Json::parse(R"json({
     "type": "object",
     "additionalProperties": false,

@@ -20,7 +20,7 @@ OperatorDef Definition() {
   def.category = "train";
   def.description = "Trains an XGBoost model (classification or regression) on a table.";
   def.inputs = {{"train", {"table"}}};
-  def.outputs = {{"model", {"model"}}};
+  def.outputs = {{"model", {"model", false, {"xgboost"}}}};
   def.params_schema = Json::parse(R"json({
     "type": "object",
     "additionalProperties": false,

@@ -1,8 +1,8 @@
 """Predictions of a model exported by `tandem model export --format python`.
 
 This folder is the package: the shared library, model.json and meta.json sit beside
-this file. The library replays the model's fitted transforms and its XGBoost
-prediction, so the numbers equal the service's.
+this file. The library replays the model's fitted transforms and its prediction
+(XGBoost, linear or k-means, as meta.json says), so the numbers equal the service's.
 
     import sys; sys.path.insert(0, "PARENT_OF_THIS_FOLDER")
     import FOLDER_NAME as model_sdk
