@@ -27,6 +27,7 @@ const std::vector<BuiltinOperator>& Builtins() {
       builtin::OneHotOperator(),            builtin::BucketizeOperator(),
       builtin::ImageAugmentOperator(),      builtin::LinearRegressionOperator(),
       builtin::LogisticRegressionOperator(), builtin::KMeansOperator(),
+      builtin::DateFeaturesOperator(),
   };
   return kAll;
 }

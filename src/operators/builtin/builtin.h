@@ -68,5 +68,6 @@ BuiltinOperator ImageAugmentOperator();
 BuiltinOperator LinearRegressionOperator();
 BuiltinOperator LogisticRegressionOperator();
 BuiltinOperator KMeansOperator();
+BuiltinOperator DateFeaturesOperator();
 
 }  // namespace tandem::operators::builtin
