@@ -134,8 +134,6 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::
 }
 
 Status StartPlatform(Platform& p) {
-  PublishBundledOperators(*p.operator_library,
-                          (std::filesystem::path(p.self_exe).parent_path() / "operators").string());
   RETURN_IF_ERROR(p.engine->Start());
   // After the engine: schedules missed while the server was down fire once, now.
   RETURN_IF_ERROR(p.triggers->Start());
@@ -144,6 +142,10 @@ Status StartPlatform(Platform& p) {
   // Replicas that die are started again (and counted) within a second.
   p.services->StartWatchdog(500);
   if (p.health_watch) p.health_watch->Start(30000);
+  // Last: runs and services adopted above only use versions published before (loaded by
+  // OpenPlatform), and a restarted server's replicas should not wait behind this.
+  PublishBundledOperators(*p.operator_library,
+                          (std::filesystem::path(p.self_exe).parent_path() / "operators").string());
   return Status::Ok();
 }
 

@@ -51,10 +51,10 @@ struct Platform {
 // service manager. Starts nothing: see StartPlatform.
 Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::string& self_exe);
 
-// Publishes the bundled operators (<dir of the binary>/operators/: python operators
-// shipped with Tandem), adopts unfinished runs and restores services, then starts the
-// engine's loop. RunServer calls it once the API port is bound, so a server that cannot
-// listen changes nothing.
+// Adopts unfinished runs and restores services, starts the engine's loop, then
+// publishes the bundled operators (<dir of the binary>/operators/: python operators
+// shipped with Tandem). RunServer calls it once the API port is bound, so a server that
+// cannot listen changes nothing.
 Status StartPlatform(Platform& p);
 
 }  // namespace tandem::api

@@ -103,8 +103,8 @@ class CliData(unittest.TestCase):
         after = s.api("GET", "/api/v1/services/locked")[1]
         self.assertEqual(sorted(r.get("pid") for r in after.get("replicas", [])), replica_pids)
         self.assertEqual(after.get("state"), before.get("state"))
-        rows = [[float(v) for v in line.split(",")[:-1]]
-                for line in open(os.path.join(SKLEARN_DATA, "breast_cancer.csv")).read().splitlines()[1:3]]
+        with open(os.path.join(SKLEARN_DATA, "breast_cancer.csv")) as f:
+            rows = [[float(v) for v in line.split(",")[:-1]] for line in f.read().splitlines()[1:3]]
         body = {"inputs": [{"name": "input", "shape": [2, 30], "datatype": "FP32",
                             "data": [v for r in rows for v in r]}]}
         status, resp = s.api("POST", "/v2/models/locked/infer", body)
