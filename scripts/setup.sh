@@ -10,7 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libtorch-dev libopencv-dev libarchive-dev
   python3 python3-sklearn python3-numpy python3-torch python3-xgboost
-  python3-fastapi python3-uvicorn wrk
+  python3-fastapi python3-uvicorn python3-statsmodels wrk
   curl procps
   python3-statsmodels
 )

@@ -14,6 +14,8 @@ Result<store::DatasetRecord> ImportDataset(const ImportRequest& req,
   }
   data::CsvOptions options;
   options.format = req.format;
+  ASSIGN_OR_RETURN(options.delimiter, data::ParseDelimiter(req.delimiter));
+  options.require_rows = true;
   ASSIGN_OR_RETURN(data::Table table, data::ReadCsvText(req.csv_text, options));
   // A file that declares its own label (sklearn's layout) needs no --label.
   std::string label = req.label.empty() ? table.declared_label : req.label;

@@ -15,11 +15,13 @@ struct ImportRequest {
   std::string name;       // dataset name (core/ids.h IsValidName)
   std::string label;      // label column; "" = none (sklearn files: "target")
   std::string format = "auto";  // auto | csv | sklearn
+  std::string delimiter;  // "" = detect; else data/csv.h ParseDelimiter
   std::string source;     // the file name the user gave, for people
   std::string csv_text;
 };
 
-// kInvalidArgument names the field or the CSV line at fault.
+// kInvalidArgument names the field or the CSV line at fault; a header without rows
+// and a label with no values are refused.
 Result<store::DatasetRecord> ImportDataset(const ImportRequest& req,
                                            store::Store& store, store::ArtifactStore& artifacts);
 

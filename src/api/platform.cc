@@ -73,6 +73,7 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::
   if (ec) return IoError("cannot create data dir '" + config.data_dir + "': " + ec.message());
   p->config.data_dir = std::filesystem::canonical(config.data_dir).string();
   const std::string& dir = p->config.data_dir;
+  ASSIGN_OR_RETURN(p->data_dir_lock, DataDirLock::Acquire(dir));
 
   ASSIGN_OR_RETURN(p->store, store::OpenSqliteStore(dir + "/tandem.db", RealClock()));
   p->artifacts = std::make_unique<store::ArtifactStore>(dir, *p->store);
@@ -100,8 +101,6 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::
   p->operator_library = std::make_unique<operators::OperatorLibrary>(
       dir, runtime, *p->store, *p->artifacts, *p->catalog, *p->launcher);
   RETURN_IF_ERROR(p->operator_library->LoadAll());
-  PublishBundledOperators(*p->operator_library,
-                          (std::filesystem::path(self_exe).parent_path() / "operators").string());
 
   exec::NodeDevices probed;
   ASSIGN_OR_RETURN(p->broker, OpenBroker(config, probed));
@@ -143,6 +142,10 @@ Status StartPlatform(Platform& p) {
   // Replicas that die are started again (and counted) within a second.
   p.services->StartWatchdog(500);
   if (p.health_watch) p.health_watch->Start(30000);
+  // Last: runs and services adopted above only use versions published before (loaded by
+  // OpenPlatform), and a restarted server's replicas should not wait behind this.
+  PublishBundledOperators(*p.operator_library,
+                          (std::filesystem::path(p.self_exe).parent_path() / "operators").string());
   return Status::Ok();
 }
 

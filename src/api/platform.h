@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "api/data_dir_lock.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/launcher.h"
@@ -21,6 +22,8 @@
 namespace tandem::api {
 
 struct Platform {
+  // First member, so destroyed last: held until everything using the data dir is gone.
+  std::unique_ptr<DataDirLock> data_dir_lock;
   Config config;
   std::string self_exe;   // this binary: runs built-in operators and replicas
   std::unique_ptr<store::Store> store;
@@ -41,14 +44,17 @@ struct Platform {
   ~Platform();
 };
 
-// Creates the data dir, opens the store (migrating it), registers the built-in
-// operators (in the catalog and as store rows), loads the plug-in operators stored
-// before and publishes the bundled ones (<dir of the binary>/operators/: python
-// operators shipped with Tandem), builds the engine and the service manager. Starts
-// nothing: see StartPlatform.
+// Creates the data dir and locks it (data_dir_lock.h: kFailedPrecondition "data dir
+// ... in use by pid N" while another server holds it; nothing else is touched then),
+// opens the store (migrating it), registers the built-in operators (in the catalog and
+// as store rows), loads the plug-in operators stored before, builds the engine and the
+// service manager. Starts nothing: see StartPlatform.
 Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::string& self_exe);
 
-// Adopts unfinished runs and restores services, then starts the engine's loop.
+// Adopts unfinished runs and restores services, starts the engine's loop, then
+// publishes the bundled operators (<dir of the binary>/operators/: python operators
+// shipped with Tandem). RunServer calls it once the API port is bound, so a server that
+// cannot listen changes nothing.
 Status StartPlatform(Platform& p);
 
 }  // namespace tandem::api

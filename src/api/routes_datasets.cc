@@ -17,6 +17,7 @@ void AddDatasetRoutes(http::Server& server, Platform& p) {
     in.label = q("label");
     in.format = q("format").empty() ? "auto" : q("format");
     in.source = q("source");
+    in.delimiter = q("delimiter");
     in.csv_text = req.body;
     return Reply([&]() -> Result<Json> {
       ASSIGN_OR_RETURN(store::DatasetRecord d,

@@ -8,10 +8,13 @@
 
 namespace tandem::cli {
 
+// `delimiter`: "" (detect), one character or "tab" (data/csv.h ParseDelimiter).
 int DatasetImport(const ApiClient& api, const std::string& name, const std::string& file,
-                  const std::string& label, const std::string& format);
-int DatasetList(const ApiClient& api);
-int DatasetShow(const ApiClient& api, const std::string& name);
+                  const std::string& label, const std::string& format,
+                  const std::string& delimiter = "");
+int DatasetList(const ApiClient& api, bool json = false);
+// `ref` is NAME (the latest version) or NAME:VERSION; `json` prints the raw document.
+int DatasetShow(const ApiClient& api, const std::string& ref, bool json = false);
 
 // Submits the pipeline file and prints the run id; with `wait`, follows the run's
 // progress and returns 0 only if it succeeded. `no_cache` runs every task even when an
@@ -30,12 +33,15 @@ int RunCancel(const ApiClient& api, const std::string& id);
 int RunLogs(const ApiClient& api, const std::string& id, const std::string& node, bool follow,
             int attempt, bool stderr_stream);
 
-int ModelList(const ApiClient& api);
-// `ref` is NAME (every version), NAME:VERSION or NAME@ALIAS (that version).
-int ModelShow(const ApiClient& api, const std::string& ref);
+// `json` prints the server's document instead of a table (here and in the shows below).
+// The key metric is the production version's when an alias "production" exists.
+int ModelList(const ApiClient& api, bool json = false);
+// `ref` is NAME (a table of every version), NAME:VERSION or NAME@ALIAS (that version:
+// scalar metrics in a table, curves and matrices summarised, cli/metrics_view.h).
+int ModelShow(const ApiClient& api, const std::string& ref, bool json = false);
 // Metrics of two versions (numbers or aliases) side by side, with the difference.
 int ModelCompare(const ApiClient& api, const std::string& name, const std::string& a,
-                 const std::string& b);
+                 const std::string& b, bool json = false);
 // Sets KEY=VALUE tags (a bare KEY sets an empty value) and removes `remove` keys.
 int ModelTag(const ApiClient& api, const std::string& ref, const std::vector<std::string>& tags,
              const std::vector<std::string>& remove);
@@ -62,7 +68,8 @@ int ServicePromote(const ApiClient& api, const std::string& name);
 int ServiceRollback(const ApiClient& api, const std::string& name);
 int ServiceStop(const ApiClient& api, const std::string& name);
 
-// Prints "error: <message>" on stderr and returns 1.
+// Prints "error: <message>" on stderr, one line per problem when the message joins
+// several (core/problems.h), and returns 1.
 int Fail(const Status& status);
 
 }  // namespace tandem::cli

@@ -6,6 +6,7 @@
 
 #include "cli/command_groups.h"
 #include "cli/commands.h"
+#include "cli/metrics_view.h"
 #include "cli/text_table.h"
 #include "http/http.h"
 #include "registry/model_ref.h"
@@ -27,10 +28,8 @@ Result<std::string> VersionPath(const ApiClient& api, const registry::ModelRef& 
   return base + "/versions/" + std::to_string(version);
 }
 
-std::string MetricText(const Json& m) {
-  if (m.is_null()) return "-";
-  return m.is_number() ? FormatNumber(m.get<double>()) : m.dump();
-}
+// The metrics a model's summary lines show, in this order, when present.
+const char* const kKeyMetrics[] = {"accuracy", "f1", "roc_auc", "r2", "rmse", "mae"};
 
 void PrintVersion(const Json& v) {
   std::cout << "version " << v["version"] << "  format " << v["format"].get<std::string>()
@@ -56,10 +55,50 @@ void PrintVersion(const Json& v) {
     }
     std::cout << "\n";
   }
+  std::cout << "  signature: " << SignatureSummary(v.value("signature", Json())) << "\n";
   std::cout << "  metrics:\n";
-  for (const auto& [k, m] : v["metrics"].items()) std::cout << "    " << k << ": " << MetricText(m) << "\n";
-  std::cout << "  signature: " << v["signature"].dump() << "\n";
+  PrintMetrics(std::cout, v.value("metrics", Json::object()), "    ");
 }
+
+// One line per version with the key metrics any of them has.
+void PrintVersionTable(const Json& versions) {
+  std::vector<std::string> keys;
+  for (const char* key : kKeyMetrics) {
+    for (const Json& v : versions) {
+      const Json& m = v.value("metrics", Json::object());
+      if (m.is_object() && m.contains(key) && m[key].is_number()) {
+        keys.push_back(key);
+        break;
+      }
+    }
+  }
+  std::vector<std::string> header = {"VERSION", "FORMAT", "STAGE", "ALIASES", "CREATED"};
+  for (const auto& k : keys) header.push_back(k);
+  TextTable table(header);
+  for (const Json& v : versions) {
+    std::string aliases;
+    for (const auto& a : v.value("aliases", Json::array())) aliases += (aliases.empty() ? "@" : " @") + a.get<std::string>();
+    std::vector<std::string> row = {std::to_string(v["version"].get<int>()), v.value("format", "?"),
+                                    v.value("stage", "none"), aliases.empty() ? "-" : aliases,
+                                    FormatTime(v.value("created_ms", 0LL))};
+    const Json& m = v.value("metrics", Json::object());
+    for (const auto& k : keys) row.push_back(m.is_object() ? MetricCell(m.value(k, Json())) : "-");
+    table.Add(row);
+  }
+  table.Print(std::cout);
+}
+
+// "accuracy=0.9500": the first key metric `metrics` has, or "-".
+std::string KeyMetric(const Json& metrics) {
+  for (const char* key : kKeyMetrics) {
+    if (metrics.is_object() && metrics.contains(key) && metrics[key].is_number()) {
+      return std::string(key) + "=" + FormatNumber(metrics[key].get<double>());
+    }
+  }
+  return "-";
+}
+
+void PrintJson(const Json& j) { std::cout << j.dump(2) << "\n"; }
 
 // The directory of the running tandem binary: the SDK's library and templates sit
 // beside it.
@@ -73,23 +112,25 @@ std::string SelfDir() {
 
 }  // namespace
 
-int ModelList(const ApiClient& api) {
+int ModelList(const ApiClient& api, bool json) {
   auto list = api.Get("/api/v1/models");
   if (!list.ok()) return Fail(list.status());
+  if (json) return PrintJson(*list), 0;
   TextTable table({"NAME", "LATEST", "VERSIONS", "ALIASES", "KEY METRIC", "CREATED"});
   for (const auto& m : (*list)["models"]) {
-    std::string metric = "-";
-    const Json& metrics = m.value("metrics", Json::object());
-    for (const char* key : {"accuracy", "r2", "rmse"}) {
-      if (metrics.contains(key) && metrics[key].is_number()) {
-        metric = std::string(key) + "=" + FormatNumber(metrics[key].get<double>());
-        break;
-      }
-    }
+    std::string metric = KeyMetric(m.value("metrics", Json::object())) + " (v" +
+                         std::to_string(m["latest_version"].get<int>()) + ")";
     std::string aliases;
     const Json alias_map = m.value("aliases", Json::object());  // outlives items()
     for (const auto& [alias, version] : alias_map.items()) {
       aliases += (aliases.empty() ? "" : " ") + alias + "=" + std::to_string(version.get<int>());
+    }
+    // The version in production is the one that answers requests: its metric is the key.
+    if (alias_map.contains("production")) {
+      const int prod = alias_map["production"].get<int>();
+      auto v = api.Get("/api/v1/models/" + UrlEncode(m["name"].get<std::string>()) + "/versions/" +
+                       std::to_string(prod));
+      if (v.ok()) metric = KeyMetric(v->value("metrics", Json::object())) + " (v" + std::to_string(prod) + ", production)";
     }
     table.Add({m["name"], std::to_string(m["latest_version"].get<int>()),
                std::to_string(m["versions"].get<int>()), aliases.empty() ? "-" : aliases, metric,
@@ -99,7 +140,7 @@ int ModelList(const ApiClient& api) {
   return 0;
 }
 
-int ModelShow(const ApiClient& api, const std::string& text) {
+int ModelShow(const ApiClient& api, const std::string& text, bool json) {
   auto ref = registry::ParseModelRef(text);
   if (!ref.ok()) return Fail(ref.status());
   if (ref->version > 0 || !ref->alias.empty()) {
@@ -107,25 +148,28 @@ int ModelShow(const ApiClient& api, const std::string& text) {
     if (!path.ok()) return Fail(path.status());
     auto v = api.Get(*path);
     if (!v.ok()) return Fail(v.status());
-    std::cout << "model " << ref->name << "\n\n";
+    if (json) return PrintJson(*v), 0;
+    std::cout << "model " << ref->name << "\n";
     PrintVersion(*v);
     return 0;
   }
   auto model = api.Get("/api/v1/models/" + UrlEncode(ref->name));
   if (!model.ok()) return Fail(model.status());
-  std::cout << "model " << ref->name << "\n";
-  for (const auto& v : (*model)["versions"]) {
-    std::cout << "\n";
-    PrintVersion(v);
-  }
+  if (json) return PrintJson(*model), 0;
+  const Json& versions = (*model)["versions"];
+  std::cout << "model " << ref->name << ": " << versions.size()
+            << (versions.size() == 1 ? " version" : " versions") << "\n";
+  PrintVersionTable(versions);
+  std::cout << "(one version in full: tandem model show " << ref->name << ":VERSION; all: --json)\n";
   return 0;
 }
 
 int ModelCompare(const ApiClient& api, const std::string& name, const std::string& a,
-                 const std::string& b) {
+                 const std::string& b, bool json) {
   auto c = api.Get("/api/v1/models/" + UrlEncode(name) + "/compare?a=" + UrlEncode(a) +
                    "&b=" + UrlEncode(b));
   if (!c.ok()) return Fail(c.status());
+  if (json) return PrintJson(*c), 0;
   const std::string va = "v" + std::to_string((*c)["a"].get<int>());
   const std::string vb = "v" + std::to_string((*c)["b"].get<int>());
   std::cout << "model " << name << ": " << va << " vs " << vb << "\n";
@@ -136,7 +180,7 @@ int ModelCompare(const ApiClient& api, const std::string& name, const std::strin
       const double d = m["delta"].get<double>();
       delta = (d > 0 ? "+" : "") + FormatNumber(d);
     }
-    table.Add({m["name"], MetricText(m["a"]), MetricText(m["b"]), delta});
+    table.Add({m["name"], MetricCell(m["a"]), MetricCell(m["b"]), delta});
   }
   table.Print(std::cout);
   return 0;
@@ -242,21 +286,25 @@ void AddModelCommands(CLI::App& app, CliContext& ctx) {
   struct Opts {
     std::string ref, name, a, b, alias, stage, format = "c-sdk", out;
     int version = 0;
+    bool json = false;
     std::vector<std::string> tags, remove;
   };
   auto o = std::make_shared<Opts>();
-  model->add_subcommand("list", "List models")
-      ->callback([&ctx] { ctx.exit_code = ModelList(ctx.Api()); });
+  auto* list = model->add_subcommand("list", "List models");
+  list->add_flag("--json", o->json, "Print the server's JSON document");
+  list->callback([&ctx, o] { ctx.exit_code = ModelList(ctx.Api(), o->json); });
 
   auto* show = model->add_subcommand("show", "Show a model's versions, or one version");
   show->add_option("model", o->ref, "NAME, NAME:VERSION or NAME@ALIAS")->required();
-  show->callback([&ctx, o] { ctx.exit_code = ModelShow(ctx.Api(), o->ref); });
+  show->add_flag("--json", o->json, "Print the server's JSON document (every metric in full)");
+  show->callback([&ctx, o] { ctx.exit_code = ModelShow(ctx.Api(), o->ref, o->json); });
 
   auto* compare = model->add_subcommand("compare", "Metrics of two versions side by side");
   compare->add_option("name", o->name)->required();
   compare->add_option("a", o->a, "Version number or alias")->required();
   compare->add_option("b", o->b, "Version number or alias")->required();
-  compare->callback([&ctx, o] { ctx.exit_code = ModelCompare(ctx.Api(), o->name, o->a, o->b); });
+  compare->add_flag("--json", o->json, "Print the server's JSON document (curves in full)");
+  compare->callback([&ctx, o] { ctx.exit_code = ModelCompare(ctx.Api(), o->name, o->a, o->b, o->json); });
 
   auto* tag = model->add_subcommand("tag", "Set or remove tags of a version");
   tag->add_option("model", o->ref, "NAME:VERSION or NAME@ALIAS")->required();

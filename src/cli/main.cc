@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   using namespace tandem;
   CLI::App app{"Tandem: train and serve machine-learning models in one place"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("tandem ") + TANDEM_VERSION);
 
   // server
   Config config;

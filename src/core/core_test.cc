@@ -8,6 +8,7 @@
 #include "core/fs.h"
 #include "core/ids.h"
 #include "core/json.h"
+#include "core/problems.h"
 #include "core/sha256.h"
 #include "core/status.h"
 
@@ -113,6 +114,14 @@ TEST(ConfigTest, FileOverridesDefaultsAndRejectsUnknownKeys) {
   EXPECT_EQ(port, 8080);
   EXPECT_FALSE(ParseHostPort("nohost", &host, &port).ok());
   fs::remove_all(*dir);
+}
+
+TEST(ProblemsTest, SplitUndoesJoin) {
+  const std::vector<std::string> problems = {"params.a: required", "params.b: must be one of x, y"};
+  EXPECT_EQ(SplitProblems(JoinProblems(problems)), problems);
+  EXPECT_EQ(SplitProblems("one problem"), std::vector<std::string>{"one problem"});
+  EXPECT_EQ(SplitProblems("a: is text; this step needs numbers"),
+            std::vector<std::string>{"a: is text; this step needs numbers"});
 }
 
 }  // namespace

@@ -13,13 +13,24 @@ struct CsvOptions {
   // "auto": the sklearn layout when the first line looks like one, else "csv".
   // "csv": a header row then data rows. "sklearn": the bundled-data-set layout.
   std::string format = "auto";
+  // The field separator; 0 = detect it (csv_records.h DetectDelimiter: ',', ';', tab
+  // or '|'). The sklearn layout is always comma-separated.
+  char delimiter = 0;
+  // A header without data rows is an error ("no data rows") instead of an empty table:
+  // set where a table is imported, not where an operator's empty output is read back.
+  bool require_rows = false;
 };
 
-// Column types are inferred: number when every non-missing field parses as one.
+// A delimiter as a user writes it: one character, or "tab" / "\t", "comma",
+// "semicolon", "pipe"; "" or "auto" = 0 (detect). kInvalidArgument otherwise.
+Result<char> ParseDelimiter(const std::string& text);
+
+// Column types are inferred: number when every non-missing field parses as one (a
+// text column of ISO dates is typed "date" or "datetime" by the schema, data/dates.h).
 // Missing: "", NA, N/A, NaN, nan, null, NULL, None (quoted or not). Empty header names
 // become "column_<1-based position>"; duplicate names are an error. Errors name the line
-// ("line 17: expected 31 fields, got 30"); an empty text or one without a header row
-// is kInvalidArgument.
+// ("line 17: expected 31 fields, got 30"; every such line up to 20, joined as
+// core/problems.h does); an empty text or one without a header row is kInvalidArgument.
 Result<Table> ReadCsvText(std::string_view text, const CsvOptions& options = {});
 // As ReadCsvText; errors are prefixed with the path. kNotFound when it cannot be opened.
 Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options = {});

@@ -30,11 +30,28 @@ Result<Table> ReadCsvText(std::string_view text, const CsvOptions& options) {
   if (format != "auto" && format != "csv" && format != "sklearn") {
     return InvalidArgument("format: expected auto, csv or sklearn, got '" + format + "'");
   }
-  ASSIGN_OR_RETURN(std::vector<CsvRecord> records, SplitCsvRecords(text));
+  const char delimiter =
+      format == "sklearn" ? ',' : options.delimiter != 0 ? options.delimiter : DetectDelimiter(text);
+  ASSIGN_OR_RETURN(std::vector<CsvRecord> records, SplitCsvRecords(text, delimiter));
   if (records.empty()) return InvalidArgument("empty file: expected a header row");
-  bool sklearn = format == "sklearn" || (format == "auto" && LooksLikeSklearn(records));
-  if (sklearn) return TableFromSklearnRecords(records);
-  return TableFromHeaderedRecords(records);
+  bool sklearn = format == "sklearn" || (format == "auto" && delimiter == ',' && LooksLikeSklearn(records));
+  ASSIGN_OR_RETURN(Table table, sklearn ? TableFromSklearnRecords(records) : TableFromHeaderedRecords(records));
+  if (options.require_rows && table.rows == 0) {
+    return InvalidArgument("no data rows: the file has a header row (line " +
+                           std::to_string(records[0].line) + ") and nothing else");
+  }
+  return table;
+}
+
+Result<char> ParseDelimiter(const std::string& text) {
+  if (text.empty() || text == "auto") return '\0';
+  if (text == "tab" || text == "\\t" || text == "\t") return '\t';
+  if (text == "comma") return ',';
+  if (text == "semicolon") return ';';
+  if (text == "pipe") return '|';
+  if (text.size() == 1 && text[0] != '"' && text[0] != '\n' && text[0] != '\r') return text[0];
+  return InvalidArgument("delimiter: expected one character, tab, comma, semicolon, pipe or auto, got '" +
+                         text + "'");
 }
 
 Result<Table> ReadCsvFile(const std::string& path, const CsvOptions& options) {

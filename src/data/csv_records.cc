@@ -1,6 +1,10 @@
 #include "data/csv_records.h"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
+
+#include "core/problems.h"
 
 #include "data/table.h"
 
@@ -14,7 +18,7 @@ bool IsMissingText(const std::string& field) {
   return false;
 }
 
-Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text) {
+Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text, char delimiter) {
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<CsvRecord> records;
   size_t line = 1;
@@ -48,12 +52,12 @@ Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text) {
           if (c == '\n') ++line;
           field += c;
         }
-        if (i < n && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+        if (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
           return InvalidArgument("line " + std::to_string(line) +
                                  ": unexpected text after a closing quote");
         }
       } else {
-        while (i < n && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+        while (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
           blank = false;
           if (text[i] == '"') {
             return InvalidArgument("line " + std::to_string(line) +
@@ -63,7 +67,7 @@ Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text) {
         }
       }
       // Here i is at ',', a line break or the end.
-      if (i < n && text[i] == ',') {
+      if (i < n && text[i] == delimiter) {
         blank = false;
         rec.fields.push_back(std::move(field));
         field.clear();
@@ -83,16 +87,64 @@ Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text) {
 }
 
 
+char DetectDelimiter(std::string_view text) {
+  static const char kCandidates[] = {',', ';', '\t', '|'};
+  // Counts of each candidate per line, outside quotes, over the first lines.
+  constexpr size_t kLines = 20;
+  std::vector<std::array<size_t, 4>> counts;
+  std::array<size_t, 4> line_counts{};
+  bool quoted = false, content = false;
+  for (size_t i = 0; i < text.size() && counts.size() < kLines; ++i) {
+    const char c = text[i];
+    if (c == '"') quoted = !quoted;
+    if (quoted) continue;
+    if (c == '\n') {
+      if (content) counts.push_back(line_counts);
+      line_counts = {};
+      content = false;
+      continue;
+    }
+    if (c != '\r') content = true;
+    for (size_t k = 0; k < 4; ++k) line_counts[k] += c == kCandidates[k];
+  }
+  if (content && counts.size() < kLines) counts.push_back(line_counts);
+  if (counts.empty()) return ',';
+  // The candidate on the header that splits every line into the same number of
+  // fields wins; more fields break a tie, then the order above (comma first).
+  size_t best = 4;
+  for (size_t k = 0; k < 4; ++k) {
+    const size_t n = counts[0][k];
+    if (n == 0) continue;
+    bool steady = std::all_of(counts.begin(), counts.end(), [&](const auto& l) { return l[k] == n; });
+    if (!steady) continue;
+    if (best == 4 || n > counts[0][best]) best = k;
+  }
+  if (best < 4) return kCandidates[best];
+  // No steady candidate (ragged or quoted line breaks): the most frequent on the header.
+  for (size_t k = 0; k < 4; ++k) {
+    if (counts[0][k] > 0 && (best == 4 || counts[0][k] > counts[0][best])) best = k;
+  }
+  return best < 4 ? kCandidates[best] : ',';
+}
+
 Result<Table> TableFromRecords(const std::vector<std::string>& names,
                                const std::vector<CsvRecord>& records, size_t first) {
   const size_t width = names.size();
+  std::vector<std::string> ragged;
+  size_t ragged_count = 0;
   for (size_t r = first; r < records.size(); ++r) {
-    if (records[r].fields.size() != width) {
-      return InvalidArgument("line " + std::to_string(records[r].line) + ": expected " +
-                             std::to_string(width) + " fields, got " +
-                             std::to_string(records[r].fields.size()));
-    }
+    if (records[r].fields.size() == width) continue;
+    if (++ragged_count > kMaxRaggedLinesReported) continue;
+    ragged.push_back("line " + std::to_string(records[r].line) + ": expected " +
+                     std::to_string(width) + " fields, got " +
+                     std::to_string(records[r].fields.size()));
   }
+  if (ragged_count > kMaxRaggedLinesReported) {
+    ragged.push_back("and " + std::to_string(ragged_count - kMaxRaggedLinesReported) +
+                     " more lines: " + std::to_string(ragged_count) +
+                     " lines in all have the wrong number of fields");
+  }
+  if (!ragged.empty()) return InvalidArgument(JoinProblems(ragged));
   Table table;
   table.rows = records.size() > first ? records.size() - first : 0;
   for (size_t c = 0; c < width; ++c) {

@@ -18,7 +18,17 @@ struct CsvRecord {
 // Quoted fields may hold commas, doubled quotes and line breaks; records end at LF or
 // CRLF; a UTF-8 byte-order mark is dropped; blank lines are skipped. Errors name the
 // line: an unterminated quote, or text after a closing quote ("line 4: ...").
-Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text);
+// `delimiter` separates fields (',', ';', '\t', '|', ...).
+Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text, char delimiter = ',');
+
+// The delimiter of a CSV text: of ',', ';', tab and '|', the one that occurs on the
+// first line and the same number of times on each of the first 20 lines (outside
+// quotes); the one that splits into most fields when several do; else the most frequent
+// on the first line; ',' when none occurs.
+char DetectDelimiter(std::string_view text);
+
+// How many lines with the wrong number of fields an error lists (the rest are counted).
+inline constexpr size_t kMaxRaggedLinesReported = 20;
 
 // True for the texts that mean "no value": "", NA, N/A, NaN, nan, null, NULL, None.
 bool IsMissingText(const std::string& field);
@@ -26,7 +36,8 @@ bool IsMissingText(const std::string& field);
 struct Table;
 
 // Builds a table from `names` and the records from index `first` on: every record must
-// have names.size() fields ("line 17: expected 31 fields, got 30"). A column is a
+// have names.size() fields; otherwise kInvalidArgument lists the first 20 lines that do
+// not ("line 17: expected 31 fields, got 30; line 40: ...", core/problems.h). A column is a
 // number column when every non-missing field parses as a number, else a string column.
 Result<Table> TableFromRecords(const std::vector<std::string>& names,
                                const std::vector<CsvRecord>& records, size_t first);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/fs.h"
+#include "data/csv_records.h"
 
 #include <cmath>
 #include <filesystem>
@@ -51,6 +52,58 @@ TEST(CsvTest, HeaderOnlyGivesZeroRows) {
   Table t = Read("a,b\n");
   EXPECT_EQ(t.rows, 0u);
   EXPECT_EQ(t.columns.size(), 2u);
+}
+
+TEST(CsvTest, HeaderOnlyIsRefusedWhereRowsAreRequired) {
+  CsvOptions options;
+  options.require_rows = true;
+  auto t = ReadCsvText("a;b\n", options);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(), "no data rows: the file has a header row (line 1) and nothing else");
+}
+
+TEST(CsvTest, DelimiterIsDetected) {
+  struct Case { const char* text; char delimiter; };
+  for (const Case& c : {Case{"a;b;c\n1,5;2;x\n3;4;\"y;z\"\n", ';'}, Case{"a\tb\n1\t2\n", '\t'},
+                        Case{"a|b\n1|2\n", '|'}, Case{"a,b\n1,2\n", ','}, Case{"only\n1\n", ','},
+                        // commas inside a field do not outvote the steady semicolon
+                        Case{"name;n\n\"x, y, z\";1\nw,v,u,t;2\n", ';'}}) {
+    EXPECT_EQ(DetectDelimiter(c.text), c.delimiter) << c.text;
+  }
+  Table t = Read("a;b;c\n1,5;2;x\n3;4;\"y;z\"\n");
+  ASSERT_EQ(t.columns.size(), 3u);
+  EXPECT_EQ(t.columns[0].type, ColumnType::kString);  // "1,5" is no number
+  EXPECT_EQ(t.columns[1].numbers, (std::vector<double>{2, 4}));
+  EXPECT_EQ(t.columns[2].strings[1], "y;z");
+}
+
+TEST(CsvTest, DelimiterCanBeGiven) {
+  CsvOptions options;
+  options.delimiter = '|';
+  auto t = ReadCsvText("a,b|c\n1,2|3\n", options);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->columns.size(), 2u);
+  EXPECT_EQ(t->columns[0].name, "a,b");
+  EXPECT_EQ(*ParseDelimiter("tab"), '\t');
+  EXPECT_EQ(*ParseDelimiter("\\t"), '\t');
+  EXPECT_EQ(*ParseDelimiter(";"), ';');
+  EXPECT_EQ(*ParseDelimiter("auto"), '\0');
+  EXPECT_FALSE(ParseDelimiter("::").ok());
+  EXPECT_FALSE(ParseDelimiter("\"").ok());
+}
+
+TEST(CsvTest, RaggedFileListsTheFirstTwentyBadLines) {
+  std::string text = "a,b\n";
+  for (int i = 0; i < 60; ++i) text += i % 2 ? "1,2\n" : "1,2,3\n";  // lines 2, 4, ... 60 are bad
+  auto t = ReadCsvText(text, {"csv"});
+  ASSERT_FALSE(t.ok());
+  const std::string& m = t.status().message();
+  EXPECT_EQ(m.rfind("line 2: expected 2 fields, got 3; line 4: expected 2 fields, got 3; ", 0), 0u) << m;
+  EXPECT_NE(m.find("line 40: expected 2 fields, got 3; and 10 more lines: 30 lines in all have the wrong "
+                   "number of fields"),
+            std::string::npos)
+      << m;
+  EXPECT_EQ(m.find("line 42:"), std::string::npos) << m;
 }
 
 TEST(CsvTest, MissingValuesAndTypeInference) {

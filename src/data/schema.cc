@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include "data/dates.h"
+
 namespace tandem::data {
 namespace {
 
@@ -48,13 +50,19 @@ Result<Json> InferSchema(const Table& table, const std::string& label,
                          const std::vector<std::string>& classes) {
   Json columns = Json::array();
   for (const auto& c : table.columns) {
-    columns.push_back(
-        {{"name", c.name}, {"type", ColumnTypeName(c.type)}, {"missing", c.MissingCount()}});
+    const DateKind date = ColumnDateKind(c);
+    columns.push_back({{"name", c.name},
+                       {"type", date == DateKind::kNone ? ColumnTypeName(c.type) : DateKindName(date)},
+                       {"missing", c.MissingCount()}});
   }
   Json schema = {{"columns", columns}, {"rows", table.rows}, {"label", nullptr},
                  {"task", nullptr},    {"classes", Json::array()}};
   if (label.empty()) return schema;
   ASSIGN_OR_RETURN(const Column* column, table.Get(label, "label"));
+  if (table.rows > 0 && column->MissingCount() == table.rows) {
+    return InvalidArgument("label: every value of column '" + label + "' is missing (" +
+                           std::to_string(table.rows) + " rows); nothing to learn from");
+  }
   schema["label"] = label;
   bool classify = !classes.empty() || column->type == ColumnType::kString ||
                   LooksLikeClasses(*column, table.rows);

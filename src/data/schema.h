@@ -1,7 +1,7 @@
 #pragma once
 // The schema of a table, as JSON shared with the store, the API and every table
 // artifact's meta:
-//   {"columns": [{"name": "x", "type": "number"|"string", "missing": 0}, ...],
+//   {"columns": [{"name": "x", "type": "number"|"string"|"date"|"datetime", "missing": 0}, ...],
 //    "rows": 569, "label": "target" | null, "task": "classification"|"regression"|null,
 //    "classes": ["malignant", "benign"]}     // [] unless the task is classification
 #include <string>
@@ -18,7 +18,9 @@ namespace tandem::data {
 // 20 distinct values, and either at most 2 or at most 5% of the rows (so ids, counts
 // and prices stay regression); anything else is regression.
 // `classes`, when given, are the class names in index order and force classification.
-// An empty `label` gives label, task null. kInvalidArgument names an unknown label.
+// An empty `label` gives label, task null. kInvalidArgument names an unknown label, or
+// one whose every value is missing. A text column of ISO dates (data/dates.h) has type
+// "date" or "datetime"; its cells stay text in the table.
 Result<Json> InferSchema(const Table& table, const std::string& label,
                          const std::vector<std::string>& classes = {});
 

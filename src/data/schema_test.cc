@@ -64,6 +64,28 @@ TEST(SchemaTest, GivenClassesForceClassificationInTheirOrder) {
   EXPECT_EQ(SchemaLabel(*s), "y");
 }
 
+TEST(SchemaTest, IsoDateColumnsAreTypedAsDates) {
+  auto t = ReadCsvText("day,at,note,y\n2026-01-05,2026-01-05T10:00:00Z,2026-01-05,1\n"
+                       "2026-02-01,2026-02-01 11:30,soon,2\n,,,3\n", {"csv"});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  auto s = InferSchema(*t, "");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)["columns"][0]["type"], "date");
+  EXPECT_EQ((*s)["columns"][0]["missing"], 1);
+  EXPECT_EQ((*s)["columns"][1]["type"], "datetime");
+  EXPECT_EQ((*s)["columns"][2]["type"], "string");
+  EXPECT_EQ((*s)["columns"][3]["type"], "number");
+}
+
+TEST(SchemaTest, AllMissingLabelIsRefused) {
+  auto t = ReadCsvText("x,y\n1,\n2,NA\n", {"csv"});
+  ASSERT_TRUE(t.ok());
+  auto s = InferSchema(*t, "y");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(), "label: every value of column 'y' is missing (2 rows); nothing to learn from");
+  EXPECT_TRUE(InferSchema(*t, "").ok());
+}
+
 TEST(SchemaTest, UnknownLabelIsAnErrorNamingIt) {
   auto s = InferSchema(Numbers({1}), "price");
   ASSERT_FALSE(s.ok());

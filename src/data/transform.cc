@@ -4,12 +4,15 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <utility>
+
+#include "data/dates.h"
 
 namespace tandem::data {
 namespace {
 
 const char* const kKinds[] = {"impute", "standardize", "min-max-scale", "one-hot", "bucketize",
-                              "select-columns"};
+                              "select-columns", "date-parts"};
 
 // ---- validation: every field a step's Apply reads is checked once, here ----
 
@@ -42,6 +45,17 @@ Status CheckColumnEntry(const std::string& kind, const Json& v, const std::strin
     return Status::Ok();
   }
   if (kind == "one-hot") return CheckStringArray(v, path, false);
+  if (kind == "date-parts") {
+    RETURN_IF_ERROR(CheckStringArray(v, path, true));
+    const auto& known = DatePartNames();
+    for (const auto& part : v) {
+      if (std::find(known.begin(), known.end(), part.get<std::string>()) == known.end()) {
+        return InvalidArgument(path + ": unknown date part " + part.dump() +
+                               " (known: year, month, day, day_of_week, day_of_year, hour, minute, second)");
+      }
+    }
+    return Status::Ok();
+  }
   // bucketize
   if (!v.is_array() || v.empty()) return InvalidArgument(path + ": expected an array of edges");
   for (size_t i = 0; i < v.size(); ++i) {
@@ -136,6 +150,13 @@ Status Impute(Table& t, const std::string& name, const Json& fill) {
   return Status::Ok();
 }
 
+// Puts `expanded` where column `c` of `t` was.
+void ReplaceColumn(Table& t, const Column* c, std::vector<Column> expanded) {
+  auto at = t.columns.erase(t.columns.begin() + (c - t.columns.data()));
+  t.columns.insert(at, std::make_move_iterator(expanded.begin()),
+                   std::make_move_iterator(expanded.end()));
+}
+
 Status OneHot(Table& t, const std::string& name, const Json& categories) {
   ASSIGN_OR_RETURN(Column * c, FindColumn(t, name));
   std::vector<Column> expanded;
@@ -147,9 +168,31 @@ Status OneHot(Table& t, const std::string& name, const Json& categories) {
     }
     expanded.push_back(Column::Numbers(OneHotColumnName(name, cat), std::move(flags)));
   }
-  auto at = t.columns.erase(t.columns.begin() + (c - t.columns.data()));
-  t.columns.insert(at, std::make_move_iterator(expanded.begin()),
-                   std::make_move_iterator(expanded.end()));
+  ReplaceColumn(t, c, std::move(expanded));
+  return Status::Ok();
+}
+
+// Replaces a column of ISO dates by one number column per part; a missing cell gives
+// missing parts, text that is no ISO date an error naming the row.
+Status DateParts(Table& t, const std::string& name, const Json& parts) {
+  ASSIGN_OR_RETURN(Column * c, FindColumn(t, name));
+  std::vector<std::vector<double>> values(parts.size(), std::vector<double>(t.rows, NAN));
+  for (size_t r = 0; r < t.rows; ++r) {
+    if (c->IsMissing(r)) continue;
+    CivilTime time;
+    const std::string text = c->Text(r);
+    if (!ParseIsoTime(text, &time)) {
+      return InvalidArgument("column '" + name + "': '" + text + "' in row " + std::to_string(r + 1) +
+                             " is not an ISO date (YYYY-MM-DD[THH:MM[:SS]])");
+    }
+    for (size_t p = 0; p < parts.size(); ++p) values[p][r] = DatePart(time, parts[p].get<std::string>());
+  }
+  std::vector<Column> expanded;
+  for (size_t p = 0; p < parts.size(); ++p) {
+    expanded.push_back(Column::Numbers(DatePartColumnName(name, parts[p].get<std::string>()),
+                                       std::move(values[p])));
+  }
+  ReplaceColumn(t, c, std::move(expanded));
   return Status::Ok();
 }
 
@@ -185,6 +228,8 @@ Status ApplyStep(const Json& step, const std::vector<std::string>& pass_through,
       RETURN_IF_ERROR(MapNumbers(t, name, [&](double v) { return range > 0 ? (v - lo) / range : 0.0; }));
     } else if (kind == "one-hot") {
       RETURN_IF_ERROR(OneHot(t, name, entry));
+    } else if (kind == "date-parts") {
+      RETURN_IF_ERROR(DateParts(t, name, entry));
     } else {  // bucketize
       std::vector<double> edges = entry.get<std::vector<double>>();
       RETURN_IF_ERROR(MapNumbers(t, name, [&](double v) {
@@ -201,6 +246,22 @@ std::vector<std::string> StepColumns(const Json& step) {
   const Json& columns = step["columns"];
   if (columns.is_array()) return columns.get<std::vector<std::string>>();
   for (const auto& [name, entry] : columns.items()) out.push_back(name);
+  return out;
+}
+
+// The columns a step replaces by several new ones (one-hot, date-parts), each with the
+// names of the columns made of it, in order; empty for the other kinds.
+std::vector<std::pair<std::string, std::vector<std::string>>> Expansions(const Json& step) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  const bool one_hot = step["kind"] == "one-hot";
+  if (!one_hot && step["kind"] != "date-parts") return out;
+  for (const auto& [name, entry] : step["columns"].items()) {
+    std::vector<std::string> made;
+    for (const auto& item : entry) {
+      made.push_back(one_hot ? OneHotColumnName(name, item) : DatePartColumnName(name, item));
+    }
+    out.emplace_back(name, std::move(made));
+  }
   return out;
 }
 
@@ -250,26 +311,18 @@ std::vector<std::string> TransformChain::InputColumns() const {
     for (const auto& name : StepColumns(step)) {
       if (!produced.count(name)) AddOnce(out, name);
     }
-    if (step["kind"] == "one-hot") {
-      for (const auto& [name, categories] : step["columns"].items()) {
-        for (const auto& cat : categories) produced.insert(OneHotColumnName(name, cat));
-      }
-    }
+    for (const auto& [name, made] : Expansions(step)) produced.insert(made.begin(), made.end());
   }
   return out;
 }
 
 std::vector<std::string> TransformChain::InputColumnsFor(
     const std::vector<std::string>& features) const {
-  std::map<std::string, std::string> source;  // one-hot output -> the column it came from
+  std::map<std::string, std::string> source;  // an expanded column -> the raw one it came from
   for (const Json& step : steps_) {
-    if (step["kind"] != "one-hot") continue;
-    for (const auto& [name, categories] : step["columns"].items()) {
-      for (const auto& cat : categories) {
-        const std::string made = OneHotColumnName(name, cat);
-        auto from = source.find(name);
-        source[made] = from == source.end() ? name : from->second;
-      }
+    for (const auto& [name, made] : Expansions(step)) {
+      auto from = source.find(name);
+      for (const auto& m : made) source[m] = from == source.end() ? name : from->second;
     }
   }
   std::vector<std::string> out;
@@ -289,12 +342,9 @@ std::vector<std::string> TransformChain::OutputColumns(
       cols = StepColumns(step);
       continue;
     }
-    if (step["kind"] != "one-hot") continue;
-    for (const auto& [name, categories] : step["columns"].items()) {
+    for (const auto& [name, made] : Expansions(step)) {
       auto at = std::find(cols.begin(), cols.end(), name);
       if (at == cols.end()) continue;
-      std::vector<std::string> made;
-      for (const auto& cat : categories) made.push_back(OneHotColumnName(name, cat));
       at = cols.erase(at);
       cols.insert(at, made.begin(), made.end());
     }

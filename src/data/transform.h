@@ -16,7 +16,8 @@
 //    {"kind": "min-max-scale", "columns": {"x": {"min": 0, "max": 9}}},
 //    {"kind": "one-hot",       "columns": {"city": ["Paris", "Rome"]}},   // -> city=Paris, city=Rome
 //    {"kind": "bucketize",     "columns": {"age": [18, 30, 65]}},         // -> bucket index 0..3
-//    {"kind": "select-columns","columns": ["age", "city"]}]
+//    {"kind": "select-columns","columns": ["age", "city"]},
+//    {"kind": "date-parts",    "columns": {"sold": ["year", "day_of_week"]}}]  // -> sold.year, sold.day_of_week
 // Per kind, on Apply:
 //   impute        fills missing cells with the value (a number for a number column, text
 //                 for a text one).
@@ -29,6 +30,9 @@
 //   bucketize     the number of edges <= x (so x < edges[0] is bucket 0, x >= the last
 //                 edge is bucket edges.size()); edges strictly ascending.
 //   select-columns keeps the listed columns, in that order (plus the pass-through ones).
+//   date-parts    replaces a column of ISO dates/times (data/dates.h), in place, by one
+//                 number column per part, named "<column>.<part>"; a missing cell gives
+//                 missing parts, text that is not an ISO date is an error naming the row.
 // Number steps leave a missing value missing. A text column whose present values all
 // read as numbers is taken as numbers (a request may carry "5.1" as text).
 // Row filters (outlier-filter, drop-missing) drop training rows only and add no step.

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "data/dates.h"
 #include "data/schema.h"
+#include "data/transform.h"
 #include "data/stats.h"
 
 namespace tandem::data {
@@ -114,6 +116,24 @@ Result<Json> FitBucketize(const Table& table, const std::vector<std::string>& co
     out[name] = edges;
   }
   return Step("bucketize", std::move(out));
+}
+
+Result<Json> FitDateParts(const Table& table, const std::vector<std::string>& columns,
+                          const std::vector<std::string>& parts) {
+  Json by_column = Json::object();
+  for (const auto& name : columns) {
+    ASSIGN_OR_RETURN(const Column* c, table.Get(name, "columns"));
+    const DateKind kind = ColumnDateKind(*c);
+    if (kind == DateKind::kNone) {
+      return InvalidArgument("column '" + name + "' is not ISO dates (YYYY-MM-DD[THH:MM[:SS]])");
+    }
+    by_column[name] = parts.empty() ? DefaultDateParts(kind) : parts;
+  }
+  // The step's own check names an unknown part.
+  Json step = Step("date-parts", by_column);
+  TransformChain check;
+  RETURN_IF_ERROR(check.Append(step));
+  return step;
 }
 
 Result<Json> SelectColumnsStep(const Table& table, const std::vector<std::string>& columns) {

@@ -36,6 +36,11 @@ Result<Json> FitOneHot(const Table& table, const std::vector<std::string>& colum
 // are merged, so a column may get fewer buckets; one with a single value gets one edge.
 Result<Json> FitBucketize(const Table& table, const std::vector<std::string>& columns,
                           size_t buckets, const std::string& strategy);
+// The date-parts step (transform.h) for columns of ISO dates (data/dates.h): `parts`
+// for each, or when empty the default parts of its kind (a datetime also gets hour and
+// minute). kInvalidArgument names a column that is not dates, or an unknown part.
+Result<Json> FitDateParts(const Table& table, const std::vector<std::string>& columns,
+                          const std::vector<std::string>& parts);
 // Keeps `columns` (each must exist), in that order.
 Result<Json> SelectColumnsStep(const Table& table, const std::vector<std::string>& columns);
 

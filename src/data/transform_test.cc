@@ -146,6 +146,62 @@ TEST(TransformChainTest, NumbersSentAsTextAreNumbers) {
             "transforms[0] (standardize): column 'x' is text ('five' in row 1), expected numbers");
 }
 
+TEST(TransformChainTest, DatePartsReplaceTheColumnAndReplayOnRawRows) {
+  Table t;
+  t.rows = 3;
+  t.columns = {Column::Numbers("x", {1, 2, 3}),
+               Column::Strings("sold", {"2026-12-03", "", "2027-01-01T22:30:00-03:00"}, {0, 1, 0})};
+  auto step = FitDateParts(t, {"sold"}, {});
+  ASSERT_TRUE(step.ok()) << step.status().ToString();
+  EXPECT_EQ((*step)["columns"]["sold"].size(), 6u);  // a datetime: hour and minute too
+  TransformChain chain;
+  ASSERT_TRUE(chain.Append(*step).ok());
+  auto out = chain.Apply(t);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  std::vector<std::string> names;
+  for (const auto& c : out->columns) names.push_back(c.name);
+  EXPECT_EQ(names, (std::vector<std::string>{"x", "sold.year", "sold.month", "sold.day", "sold.day_of_week",
+                                             "sold.hour", "sold.minute"}));
+  EXPECT_EQ(Numbers(*out, "sold.year")[0], 2026);
+  EXPECT_TRUE(std::isnan(Numbers(*out, "sold.year")[1]));
+  EXPECT_EQ(Numbers(*out, "sold.year")[2], 2027);  // 22:30 at -03:00 is 01:30 UTC, Jan 2
+  EXPECT_EQ(Numbers(*out, "sold.day")[2], 2);
+  EXPECT_EQ(Numbers(*out, "sold.hour")[2], 1);
+  EXPECT_EQ(Numbers(*out, "sold.day_of_week")[0], 3);  // Thursday
+  EXPECT_EQ(chain.OutputColumns({"x", "sold"}), names);
+  EXPECT_EQ(chain.InputColumnsFor({"sold.month", "x"}), (std::vector<std::string>{"sold", "x"}));
+  EXPECT_EQ(chain.InputColumns(), (std::vector<std::string>{"sold"}));
+
+  // Serving replays the chain on a raw request row from its JSON.
+  auto replay = TransformChain::FromJson(chain.ToJson());
+  ASSERT_TRUE(replay.ok());
+  Table request;
+  request.rows = 1;
+  request.columns = {Column::Numbers("x", {9}), Column::Strings("sold", {"2028-02-29T06:15"})};
+  auto row = replay->Apply(request);
+  ASSERT_TRUE(row.ok()) << row.status().ToString();
+  EXPECT_EQ(Numbers(*row, "sold.month")[0], 2);
+  EXPECT_EQ(Numbers(*row, "sold.minute")[0], 15);
+  request.columns[1] = Column::Strings("sold", {"tomorrow"});
+  auto bad = replay->Apply(request);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("'tomorrow' in row 1 is not an ISO date"), std::string::npos)
+      << bad.status().message();
+}
+
+TEST(TransformFitTest, DatePartsRefuseTextThatIsNotDatesAndUnknownParts) {
+  Table t = Training();
+  auto s = FitDateParts(t, {"city"}, {});
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(), "column 'city' is not ISO dates (YYYY-MM-DD[THH:MM[:SS]])");
+  Table d;
+  d.rows = 1;
+  d.columns = {Column::Strings("when", {"2026-01-01"})};
+  auto p = FitDateParts(d, {"when"}, {"year", "fortnight"});
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("unknown date part \"fortnight\""), std::string::npos);
+}
+
 TEST(TransformChainTest, ErrorsNameTheStepAndField) {
   EXPECT_EQ(TransformChain::FromJson(Json::parse(R"([{"kind":"standardize","columns":{"a":{"mean":0,"std":1}}},
       {"kind":"standardize","columns":{"age":{"mean":1,"std":0}}}])")).status().message(),

@@ -28,6 +28,7 @@ const std::vector<BuiltinOperator>& Builtins() {
       builtin::ImageAugmentOperator(),      builtin::LinearRegressionOperator(),
       builtin::LogisticRegressionOperator(), builtin::KMeansOperator(),
       builtin::PredictOperator(),
+      builtin::DateFeaturesOperator(),
   };
   return kAll;
 }

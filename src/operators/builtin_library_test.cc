@@ -32,7 +32,7 @@ TEST(BuiltinLibraryTest, RegistersEveryOperatorOnce) {
                        "xgboost-train", "image-folder-import", "profile", "impute", "drop-missing",
                        "outlier-filter", "select-columns", "standardize", "min-max-scale", "one-hot",
                        "bucketize", "image-augment", "linear-regression", "logistic-regression",
-                       "kmeans", "predict"}));
+                       "kmeans", "predict", "date-features"}));
   EXPECT_EQ(digests.size(), defs.size());
   EXPECT_EQ(RegisterBuiltins(catalog).code(), StatusCode::kAlreadyExists);
 }

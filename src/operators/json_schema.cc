@@ -6,8 +6,11 @@
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
+#include <regex>
+#include <set>
 
 #include "core/problems.h"
 
@@ -19,8 +22,19 @@ namespace {
 // error already says what is wrong, so the wrappers are dropped.
 bool IsWrapperError(const std::string& description) {
   return description.rfind("Failed to validate against schema associated with property", 0) == 0 ||
+         description.rfind("Failed to validate against schema associated with pattern", 0) == 0 ||
+         description.rfind("Failed to validate against additional properties schema", 0) == 0 ||
          description.rfind("Failed to validate item #", 0) == 0 ||
-         description.rfind("Failed to validate against child schema", 0) == 0;
+         description.rfind("Failed to validate against child schema", 0) == 0 ||
+         description.rfind("Failed to validate against a conditional schema", 0) == 0 ||
+         description.rfind("Failed to validate against dependent schema", 0) == 0;
+}
+
+// oneOf/anyOf failures: their own message names the alternatives, so what each
+// alternative said about the same value is dropped.
+bool IsAlternativesError(const std::string& description) {
+  return description.rfind("Failed to validate against any child schemas allowed by oneOf", 0) == 0 ||
+         description.rfind("Failed to validate against any schemas allowed by anyOf", 0) == 0;
 }
 
 // The value at valijson's context path ["<root>", "[a]", "[0]"] and the path as people
@@ -31,26 +45,59 @@ struct Located {
   const Json* schema = nullptr;
 };
 
-const Json* SubSchema(const Json* schema, const Json* parent_value, const std::string& key) {
+// Follows a local "$ref" ("#/definitions/ports") to the schema it names.
+const Json* Resolve(const Json* schema, const Json& root) {
+  for (int hops = 0; schema != nullptr && schema->is_object() && hops < 16; ++hops) {
+    auto ref = schema->find("$ref");
+    if (ref == schema->end() || !ref->is_string()) return schema;
+    const std::string& target = ref->get_ref<const std::string&>();
+    if (target.rfind("#", 0) != 0) return nullptr;
+    try {
+      const Json::json_pointer pointer(target.substr(1));
+      schema = root.contains(pointer) ? &root.at(pointer) : nullptr;
+    } catch (const std::exception&) {
+      return nullptr;
+    }
+  }
+  return schema;
+}
+
+// The schema a member `key` of `parent_value` answers to: items for an array element;
+// for an object member its "properties" entry, else a matching "patternProperties"
+// one, else "additionalProperties" when that is a schema.
+const Json* SubSchema(const Json* schema, const Json* parent_value, const std::string& key,
+                      const Json& root) {
+  schema = Resolve(schema, root);
   if (schema == nullptr || !schema->is_object()) return nullptr;
   if (parent_value != nullptr && parent_value->is_array()) {
     auto items = schema->find("items");
-    return items != schema->end() && items->is_object() ? &*items : nullptr;
+    return items != schema->end() && items->is_object() ? Resolve(&*items, root) : nullptr;
   }
   auto props = schema->find("properties");
-  if (props == schema->end() || !props->is_object()) return nullptr;
-  auto it = props->find(key);
-  return it != props->end() ? &*it : nullptr;
+  if (props != schema->end() && props->is_object() && props->contains(key)) {
+    return Resolve(&(*props)[key], root);
+  }
+  auto patterns = schema->find("patternProperties");
+  if (patterns != schema->end() && patterns->is_object()) {
+    for (const auto& [pattern, sub] : patterns->items()) {
+      try {
+        if (std::regex_search(key, std::regex(pattern))) return Resolve(&sub, root);
+      } catch (const std::regex_error&) {
+      }
+    }
+  }
+  auto extra = schema->find("additionalProperties");
+  return extra != schema->end() && extra->is_object() ? Resolve(&*extra, root) : nullptr;
 }
 
 Located Locate(const std::vector<std::string>& context, const Json& doc, const Json& schema,
                const std::string& root_path) {
-  Located at{root_path, &doc, &schema};
+  Located at{root_path, &doc, Resolve(&schema, schema)};
   for (size_t i = 1; i < context.size(); ++i) {
     std::string key = context[i];
     if (key.size() >= 2 && key.front() == '[' && key.back() == ']') key = key.substr(1, key.size() - 2);
     const Json* parent = at.value;
-    at.schema = SubSchema(at.schema, parent, key);
+    at.schema = SubSchema(at.schema, parent, key, schema);
     if (parent != nullptr && parent->is_array()) {
       at.path += "[" + key + "]";
       size_t index = std::strtoul(key.c_str(), nullptr, 10);
@@ -78,6 +125,45 @@ std::string RuleNumber(const Json* schema, const char* key) {
   return (*schema)[key].dump();
 }
 
+// "table, images or model": the values an enum allows.
+std::string Choices(const Json& values) {
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += i + 1 == values.size() ? " or " : ", ";
+    out += values[i].is_string() ? values[i].get<std::string>() : values[i].dump();
+  }
+  return out;
+}
+
+// One alternative of a oneOf/anyOf as people say it: "a number", "an object with min,
+// max", "one of a, b".
+std::string Alternative(const Json& alt) {
+  if (!alt.is_object()) return alt.dump();
+  if (alt.contains("enum") && alt["enum"].is_array()) return "one of " + Choices(alt["enum"]);
+  if (alt.contains("const")) return alt["const"].dump();
+  std::string type = alt.contains("type") ? (alt["type"].is_string() ? alt["type"].get<std::string>()
+                                                                      : Choices(alt["type"]))
+                                          : "a value";
+  std::string out = (type == "object" || type == "array" || type == "integer" ? "an " : "a ") + type;
+  if (alt.contains("properties") && alt["properties"].is_object() && !alt["properties"].empty()) {
+    std::string names;
+    for (const auto& [k, v] : alt["properties"].items()) names += (names.empty() ? "" : ", ") + k;
+    out += " with " + names;
+  }
+  return out;
+}
+
+std::string Alternatives(const Json* schema, const char* key) {
+  if (schema == nullptr || !schema->contains(key) || !(*schema)[key].is_array()) return "an allowed form";
+  std::string out;
+  const Json& alts = (*schema)[key];
+  for (size_t i = 0; i < alts.size(); ++i) {
+    if (i > 0) out += i + 1 == alts.size() ? " or " : ", ";
+    out += Alternative(alts[i]);
+  }
+  return out;
+}
+
 // Says the leaf error in our words where we recognise it; valijson's otherwise.
 std::string Describe(const std::string& d, const Located& at) {
   auto starts = [&](const char* prefix) { return d.rfind(prefix, 0) == 0; };
@@ -95,7 +181,33 @@ std::string Describe(const std::string& d, const Located& at) {
   if (starts("Expected number less than or equal to")) return "must be <= " + RuleNumber(at.schema, "maximum") + got;
   if (starts("Expected number less than")) return "must be < " + RuleNumber(at.schema, "exclusiveMaximum") + got;
   if (starts("Failed to match against any enum values")) {
-    return "must be one of " + RuleNumber(at.schema, "enum") + got;
+    if (at.schema == nullptr || !at.schema->contains("enum")) return "is not one of the allowed values" + got;
+    return "must be one of " + Choices((*at.schema)["enum"]) + got;
+  }
+  if (starts("Failed to validate against any child schemas allowed by oneOf")) {
+    return "must be " + Alternatives(at.schema, "oneOf") + got;
+  }
+  if (starts("Failed to validate against any schemas allowed by anyOf")) {
+    return "must be " + Alternatives(at.schema, "anyOf") + got;
+  }
+  if (starts("Failed to validate against exactly one child schema")) {
+    return "matches more than one of " + Alternatives(at.schema, "oneOf") + "; make it fit exactly one" + got;
+  }
+  if (starts("Failed to match expected value set by 'const'")) return "must be " + RuleNumber(at.schema, "const") + got;
+  if (starts("Object should have no fewer than")) return "needs at least " + RuleNumber(at.schema, "minProperties") + " fields";
+  if (starts("Object should have no more than")) return "takes at most " + RuleNumber(at.schema, "maxProperties") + " fields";
+  if (starts("Value should be a multiple of")) return "must be a multiple of " + RuleNumber(at.schema, "multipleOf") + got;
+  if (starts("Array contains more items than allowed") || starts("Cannot validate item #")) {
+    return "has more items than allowed" + got;
+  }
+  if (starts("Elements at indexes")) return "items must be unique" + got;
+  if (starts("Target should not validate against schema specified in 'not'")) return "this value is not allowed" + got;
+  if (starts("String should be a valid date-time")) return "must be a date and time (2026-12-03T07:45:00Z)" + got;
+  if (starts("String should be a valid date")) return "must be a date (2026-12-03)" + got;
+  if (starts("String should be a valid time")) return "must be a time (07:45:00)" + got;
+  if (starts("Missing dependency '")) {
+    const size_t a = d.find('\''), b = d.find('\'', a + 1);
+    return "needs field '" + d.substr(a + 1, b - a - 1) + "' as well";
   }
   if (starts("Array should contain no fewer than")) return "needs at least " + RuleNumber(at.schema, "minItems") + " items" + got;
   if (starts("Array should contain no more than")) return "takes at most " + RuleNumber(at.schema, "maxItems") + " items" + got;
@@ -194,12 +306,20 @@ std::vector<std::string> JsonSchema::Violations(const Json& doc, const std::stri
   std::vector<std::string> out;
   if (validator.validate(*schema_, adapter, &results)) return out;
   valijson::ValidationResults::Error error;
+  std::vector<valijson::ValidationResults::Error> errors;
+  while (results.popError(error)) errors.push_back(error);
+  std::set<std::vector<std::string>> alternatives_at;
+  for (const auto& e : errors) {
+    if (IsAlternativesError(e.description)) alternatives_at.insert(e.context);
+  }
   std::vector<std::string> wrappers;
-  while (results.popError(error)) {
-    const std::string at_path = FormatError(error.description, Locate(error.context, doc, source_, root_path));
-    if (IsWrapperError(error.description)) {
+  for (const auto& e : errors) {
+    const bool alternative_leaf = !IsAlternativesError(e.description) && alternatives_at.count(e.context);
+    if (alternative_leaf) continue;
+    const std::string at_path = FormatError(e.description, Locate(e.context, doc, source_, root_path));
+    if (IsWrapperError(e.description)) {
       wrappers.push_back(at_path);
-    } else {
+    } else if (std::find(out.begin(), out.end(), at_path) == out.end()) {
       out.push_back(at_path);
     }
   }

@@ -45,8 +45,8 @@ TEST(JsonSchemaTest, BoundsNameTheParamAndTheLimit) {
 TEST(JsonSchemaTest, TypesEnumsPatternsAndUnknownNames) {
   EXPECT_EQ(Error("xgboost-train", {{"num_rounds", 2.5}}), "params.num_rounds: expected integer, got 2.5");
   EXPECT_EQ(Error("xgboost-train", {{"objective", "rank:pairwise"}}),
-            "params.objective: must be one of [\"binary:logistic\",\"multi:softprob\","
-            "\"reg:squarederror\"], got \"rank:pairwise\"");
+            "params.objective: must be one of binary:logistic, multi:softprob or reg:squarederror, "
+            "got \"rank:pairwise\"");
   EXPECT_EQ(Error("split", {{"stratify", "yes"}}), "params.stratify: expected boolean, got \"yes\"");
   EXPECT_EQ(Error("split", {{"ratio", 0.2}}).rfind("params.ratio: unknown field (known: ", 0), 0u);
   EXPECT_EQ(Error("register-model", Json::object()), "params.name: required field is missing");

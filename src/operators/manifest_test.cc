@@ -75,10 +75,28 @@ TEST(ManifestTest, ReportsEveryProblemWithItsField) {
   EXPECT_NE(p.find("operator.yaml: name: must match the pattern"), std::string::npos) << p;
   EXPECT_NE(p.find("operator.yaml: version: expected integer, got \"one\""), std::string::npos) << p;
   EXPECT_NE(p.find("operator.yaml: category: must be one of"), std::string::npos) << p;
-  EXPECT_NE(p.find("operator.yaml: inputs.table.type: must be one of"), std::string::npos) << p;
+  EXPECT_NE(p.find("operator.yaml: inputs.table.type: must be one of table, images, model, metrics, "
+                   "report or file, got \"spreadsheet\""),
+            std::string::npos)
+      << p;
+  EXPECT_NE(p.find("operator.yaml: category: must be one of import, explore, "), std::string::npos) << p;
+  EXPECT_EQ(p.find("?"), std::string::npos) << p;
+  EXPECT_EQ(p.find("Failed to"), std::string::npos) << p;
   EXPECT_NE(p.find("operator.yaml: runtime.entry: required for runtime python"), std::string::npos) << p;
   EXPECT_NE(p.find("operator.yaml: colour: unknown field"), std::string::npos) << p;
   EXPECT_NE(p.find("operator.yaml: outputs.Bad Port: port names are lowercase"), std::string::npos) << p;
+}
+
+TEST(ManifestTest, AlternativesAreNamedNotValijsonsPhrase) {
+  Json doc = Doc(kGood);
+  doc["tests"][0]["expect"]["metrics"] = {{"rows_kept", "many"}};
+  const std::string p = Problems(doc);
+  EXPECT_NE(p.find("tests[0].expect.metrics.rows_kept: must be a number or an object with max, min, "
+                   "got \"many\""),
+            std::string::npos)
+      << p;
+  EXPECT_EQ(p.find("Failed to"), std::string::npos) << p;
+  EXPECT_EQ(p.find("expected number"), std::string::npos) << p;  // the alternatives' own errors
 }
 
 TEST(ManifestTest, TestCasesMustFitTheOperator) {

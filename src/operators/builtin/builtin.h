@@ -69,5 +69,6 @@ BuiltinOperator LinearRegressionOperator();
 BuiltinOperator LogisticRegressionOperator();
 BuiltinOperator KMeansOperator();
 BuiltinOperator PredictOperator();
+BuiltinOperator DateFeaturesOperator();
 
 }  // namespace tandem::operators::builtin

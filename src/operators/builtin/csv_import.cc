@@ -36,7 +36,10 @@ Status Run(TaskContext& ctx) {
   ASSIGN_OR_RETURN(const std::string path,
                    ResolveImportPath(p["path"].get<std::string>(), "params.path", "csv-import"));
   ctx.Progress(0.1, "reading " + path);
-  auto table = data::ReadCsvFile(path, {p["format"].get<std::string>()});
+  data::CsvOptions options;
+  options.format = p["format"].get<std::string>();
+  options.require_rows = true;  // an import of a header alone is a mistake, not a table
+  auto table = data::ReadCsvFile(path, options);
   // Any failure to read the file the user named is a problem with the param.
   if (!table.ok()) return InvalidArgument("params.path: " + table.status().message());
   std::string label = p.value("label", table->declared_label);
