@@ -1,7 +1,14 @@
 // The HTTP client: one request per fresh connection. Async operations on a private
 // io_context, because beast::tcp_stream's timeouts only apply to async operations.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <limits>
+#include <map>
 #include <vector>
 
 #include "http/beast.h"
@@ -21,6 +28,39 @@ void RunPending(asio::io_context& ioc) {
 Status DeadlineExceeded(std::string message) {
   return Status(StatusCode::kDeadlineExceeded, std::move(message));
 }
+
+// Chunk size for file bodies: large enough that a GB costs a few thousand syscalls.
+constexpr size_t kChunkBytes = 256 << 10;
+
+template <class Message>
+void SetMethod(Message& req, const std::string& method) {
+  bhttp::verb verb = bhttp::string_to_verb(method);
+  if (verb == bhttp::verb::unknown) {
+    req.method_string(method);
+  } else {
+    req.method(verb);
+  }
+}
+
+// The header fields of `msg`, names lower-cased, repeats folded with ", ".
+template <class Message>
+std::map<std::string, std::string> FoldHeaders(const Message& msg) {
+  std::map<std::string, std::string> out;
+  for (const auto& field : msg) {
+    std::string& value = out[AsciiLower(ToStd(field.name_string()))];
+    if (!value.empty()) value += ", ";
+    value += std::string(field.value());
+  }
+  return out;
+}
+
+// An open file descriptor, closed on scope exit.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
 
 }  // namespace
 
@@ -62,26 +102,78 @@ Result<Response> Call(const std::string& method, const std::string& url, const s
     beast::error_code ignored;
     stream.socket().set_option(tcp::no_delay(true), ignored);
 
-    bhttp::request<bhttp::string_body> req;
-    req.version(11);
-    bhttp::verb verb = bhttp::string_to_verb(method);
-    if (verb == bhttp::verb::unknown) {
-      req.method_string(method);
-    } else {
-      req.method(verb);
-    }
-    req.target(target);
-    req.set(bhttp::field::host, authority);
-    req.set(bhttp::field::user_agent, "tandem");
-    if (!body.empty() && !content_type.empty()) req.set(bhttp::field::content_type, content_type);
-    req.body() = body;
-    req.keep_alive(false);
-    req.prepare_payload();
-
-    beast::error_code write_ec;
-    bhttp::async_write(stream, req, [&write_ec](beast::error_code e, size_t) { write_ec = e; });
-    RunPending(ioc);
+    const bool streaming = !options.request_body_file.empty() || options.response_sink;
+    // Streaming: the timeout is per step, re-armed before each one.
+    auto arm = [&] {
+      if (streaming) stream.expires_after(std::chrono::milliseconds(std::max(1, options.timeout_ms)));
+    };
     const std::string what = method + " " + base + target;
+    beast::error_code write_ec;
+    if (options.request_body_file.empty()) {
+      bhttp::request<bhttp::string_body> req;
+      req.version(11);
+      SetMethod(req, method);
+      req.target(target);
+      req.set(bhttp::field::host, authority);
+      req.set(bhttp::field::user_agent, "tandem");
+      if (!body.empty() && !content_type.empty()) req.set(bhttp::field::content_type, content_type);
+      req.body() = body;
+      req.keep_alive(false);
+      req.prepare_payload();
+      arm();
+      bhttp::async_write(stream, req, [&write_ec](beast::error_code e, size_t) { write_ec = e; });
+      RunPending(ioc);
+    } else {
+      // The file goes out in chunks through a buffer_body: one chunk in memory at a time.
+      const std::string& file = options.request_body_file;
+      Fd in{::open(file.c_str(), O_RDONLY | O_CLOEXEC)};
+      struct stat st {};
+      if (in.fd < 0 || ::fstat(in.fd, &st) != 0) {
+        return Status(errno == ENOENT ? StatusCode::kNotFound : StatusCode::kIoError,
+                      "cannot read '" + file + "': " + std::strerror(errno));
+      }
+      const uint64_t total = static_cast<uint64_t>(st.st_size);
+      bhttp::request<bhttp::buffer_body> req;
+      req.version(11);
+      SetMethod(req, method);
+      req.target(target);
+      req.set(bhttp::field::host, authority);
+      req.set(bhttp::field::user_agent, "tandem");
+      if (!content_type.empty()) req.set(bhttp::field::content_type, content_type);
+      req.keep_alive(false);
+      req.content_length(total);
+      req.body().data = nullptr;
+      req.body().more = true;
+      bhttp::request_serializer<bhttp::buffer_body> sr{req};
+      arm();
+      bhttp::async_write_header(stream, sr, [&write_ec](beast::error_code e, size_t) { write_ec = e; });
+      RunPending(ioc);
+      std::vector<char> chunk(kChunkBytes);
+      uint64_t sent = 0;
+      while (!write_ec && sent < total) {
+        ssize_t n = ::read(in.fd, chunk.data(), chunk.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return IoError("cannot read '" + file + "': " + std::strerror(errno));
+        if (n == 0) return IoError("'" + file + "' shrank while it was being sent");
+        sent += static_cast<uint64_t>(n);
+        req.body().data = chunk.data();
+        req.body().size = static_cast<size_t>(n);
+        req.body().more = sent < total;
+        arm();
+        bhttp::async_write(stream, sr, [&write_ec](beast::error_code e, size_t) {
+          write_ec = e == bhttp::error::need_buffer ? beast::error_code{} : e;
+        });
+        RunPending(ioc);
+        if (!write_ec && options.upload_progress) options.upload_progress(sent, total);
+        // A server that refuses the body (413) answers at once: stop sending then.
+        if (stream.socket().available(ignored) > 0) break;
+      }
+      if (!write_ec && total == 0) {  // an empty file: the serializer still ends the message
+        req.body().more = false;
+        bhttp::async_write(stream, sr, [&write_ec](beast::error_code e, size_t) { write_ec = e; });
+        RunPending(ioc);
+      }
+    }
     if (write_ec == beast::error::timeout) {
       return DeadlineExceeded(what + ": no response within " + timeout_text);
     }
@@ -89,30 +181,57 @@ Result<Response> Call(const std::string& method, const std::string& url, const s
     // still being sent; its answer may still be readable, so a failed write only counts
     // when no response follows.
     beast::flat_buffer buffer;
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-    bhttp::async_read(stream, buffer, parser, [&ec](beast::error_code e, size_t) { ec = e; });
+    bhttp::response_parser<bhttp::empty_body> head;
+    head.body_limit(std::numeric_limits<std::uint64_t>::max());
+    arm();
+    bhttp::async_read_header(stream, buffer, head, [&ec](beast::error_code e, size_t) { ec = e; });
     RunPending(ioc);
-    if (ec == beast::error::timeout) {
-      return DeadlineExceeded(what + ": no response within " + timeout_text);
-    }
-    if (ec && write_ec) {
-      return Unavailable(what + ": sending the request failed: " + AsciiLower(write_ec.message()));
-    }
-    if (ec) return Unavailable(what + ": reading the response failed: " + AsciiLower(ec.message()));
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    auto failed = [&](beast::error_code read_ec) -> Status {
+      if (read_ec == beast::error::timeout) {
+        return DeadlineExceeded(what + ": no response within " + timeout_text);
+      }
+      if (write_ec) {
+        return Unavailable(what + ": sending the request failed: " + AsciiLower(write_ec.message()));
+      }
+      return Unavailable(what + ": reading the response failed: " + AsciiLower(read_ec.message()));
+    };
+    if (ec) return failed(ec);
 
-    auto& msg = parser.get();
     Response out;
-    out.status = static_cast<int>(msg.result_int());
-    for (const auto& field : msg) {
-      std::string& value = out.headers[AsciiLower(ToStd(field.name_string()))];
-      if (!value.empty()) value += ", ";
-      value += std::string(field.value());
+    out.status = static_cast<int>(head.get().result_int());
+    out.headers = FoldHeaders(head.get());
+    auto type = head.get().find(bhttp::field::content_type);
+    out.content_type = type == head.get().end() ? "" : std::string(type->value());
+    if (options.response_sink && out.status >= 200 && out.status < 300) {
+      bhttp::response_parser<bhttp::buffer_body> parser{std::move(head)};
+      const uint64_t total = parser.content_length().value_or(0);
+      std::vector<char> chunk(kChunkBytes);
+      uint64_t received = 0;
+      while (!parser.is_done()) {
+        parser.get().body().data = chunk.data();
+        parser.get().body().size = chunk.size();
+        arm();
+        bhttp::async_read_some(stream, buffer, parser, [&ec](beast::error_code e, size_t) {
+          ec = e == bhttp::error::need_buffer ? beast::error_code{} : e;
+        });
+        RunPending(ioc);
+        if (ec) return failed(ec);
+        size_t n = chunk.size() - parser.get().body().size;
+        if (n == 0) continue;
+        received += n;
+        RETURN_IF_ERROR(options.response_sink(chunk.data(), n));
+        if (options.download_progress) options.download_progress(received, total);
+      }
+    } else {
+      bhttp::response_parser<bhttp::string_body> parser{std::move(head)};
+      parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+      arm();
+      bhttp::async_read(stream, buffer, parser, [&ec](beast::error_code e, size_t) { ec = e; });
+      RunPending(ioc);
+      if (ec) return failed(ec);
+      out.body = std::move(parser.get().body());
     }
-    auto type = msg.find(bhttp::field::content_type);
-    out.content_type = type == msg.end() ? "" : std::string(type->value());
-    out.body = std::move(msg.body());
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
     return out;
   } catch (const std::exception& e) {
     return Internal(method + " " + url + ": " + e.what());
