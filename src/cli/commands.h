@@ -28,6 +28,12 @@ int RunCancel(const ApiClient& api, const std::string& id);
 int RunLogs(const ApiClient& api, const std::string& id, const std::string& node, bool follow,
             int attempt, bool stderr_stream);
 
+// Without `port`, lists the node's output ports (type, size, digest); with it, writes
+// the port's artifact to `out_file`, or to stdout when "" or "-" (refusing binary
+// content on a terminal). kNotFound names an unknown run, node or port.
+int RunOutput(const ApiClient& api, const std::string& run, const std::string& node,
+              const std::string& port, const std::string& out_file);
+
 int ModelList(const ApiClient& api);
 // `ref` is NAME (every version), NAME:VERSION or NAME@ALIAS (that version).
 int ModelShow(const ApiClient& api, const std::string& ref);
