@@ -1,5 +1,9 @@
 // Bodies that go through files instead of memory: upload routes (the request body
 // streamed to a temp file), file responses, and the client's file body and sink.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -199,6 +203,32 @@ TEST_F(FileTransferTest, FileResponseHasTypeAndLengthAndStreamsToASink) {
   auto again = Call("GET", Url("/file/t.csv"));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->body.size(), content.size());
+}
+
+// What curl does with a big body: ask first, send after "100 Continue".
+TEST_F(FileTransferTest, UploadAnswersExpectContinueBeforeTheBody) {
+  StartServer(1 << 20, 1 << 20);
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(server_->port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  const std::string head =
+      "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), MSG_NOSIGNAL), static_cast<ssize_t>(head.size()));
+  char buf[4096];
+  ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buf, static_cast<size_t>(n)), "HTTP/1.1 100 Continue\r\n\r\n");
+  ASSERT_EQ(::send(fd, "hello", 5, MSG_NOSIGNAL), 5);
+  n = ::recv(fd, buf, sizeof buf, 0);
+  ASSERT_GT(n, 0);
+  EXPECT_EQ(std::string(buf, static_cast<size_t>(n)).rfind("HTTP/1.1 201", 0), 0u);
+  ::close(fd);
+  EXPECT_EQ(seen_content_, "hello");
 }
 
 TEST(Server, UploadRouteWithoutUploadDirFailsToStart) {

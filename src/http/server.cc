@@ -122,7 +122,19 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) {
       return SendError(500, "cannot open upload file '" + upload_path_ + "': " + ec.message());
     }
-    ReadFileBody();
+    // curl asks before sending a big body and would otherwise wait a second for this.
+    auto expect = file_parser_->get().find(bhttp::field::expect);
+    if (expect == file_parser_->get().end() ||
+        AsciiLower(ToStd(expect->value())) != "100-continue") {
+      return ReadFileBody();
+    }
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    stream_.expires_after(kIoTimeout);
+    asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                      [self = shared_from_this()](beast::error_code write_ec, size_t) {
+                        if (write_ec) return self->RemoveUpload();
+                        self->ReadFileBody();
+                      });
   }
 
   // Chunk by chunk, so the timeout is for a stalled transfer, not a long one.
