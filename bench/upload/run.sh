@@ -41,6 +41,10 @@ SERVER_PID=$(pgrep -P "$TIME_PID")
 START=$(date +%s.%N)
 /usr/bin/time -v -o "$WORK/cli.time" "$BIN" --server "$URL" dataset import big "$WORK/big.csv"
 END=$(date +%s.%N)
+# The stored table back through GET /api/v1/artifacts/{digest} (streamed from disk).
+DIGEST=$("$BIN" --server "$URL" dataset show big | python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])')
+DOWNLOAD=$(curl -s -o "$WORK/back.csv" -w '%{time_total}' "$URL/api/v1/artifacts/$DIGEST")
+BACK_SUM=$(sha256sum "$WORK/back.csv" | cut -d' ' -f1)
 kill "$SERVER_PID"
 wait "$TIME_PID" || true
 SERVER_PID=""
@@ -48,5 +52,6 @@ SERVER_PID=""
 rss() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"; }
 printf 'file            %d bytes (%.0f MB)\n' "$SIZE" "$(echo "$SIZE / 1000000" | bc -l)"
 printf 'import          %.1f s\n' "$(echo "$END - $START" | bc -l)"
+printf 'download        %.1f s (%s)\n' "$DOWNLOAD" "$([ "$BACK_SUM" = "$DIGEST" ] && echo "digest ok" || echo "DIGEST MISMATCH")"
 printf 'cli peak RSS    %s MiB\n' "$(rss "$WORK/cli.time")"
 printf 'server peak RSS %s MiB\n' "$(rss "$WORK/server.time")"

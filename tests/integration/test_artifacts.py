@@ -6,6 +6,8 @@ previewed with its profile, and bad digests refused by name."""
 import hashlib
 import json
 import os
+import pty
+import subprocess
 import sys
 import unittest
 import urllib.error
@@ -104,6 +106,18 @@ class Artifacts(unittest.TestCase):
         report = json.loads(p.stdout)
         self.assertEqual(report["rows"], 569)
         self.assertEqual(sha256(p.stdout.encode()), self.digest("profile", "report"))
+
+    def test_run_output_refuses_binary_on_a_terminal(self):
+        main, tty = pty.openpty()
+        try:
+            p = subprocess.run([BINARY, "--server", self.server.url, "run", "output", self.run_id,
+                                "train", "model"], stdout=tty, stderr=subprocess.PIPE, text=True,
+                               timeout=60)
+        finally:
+            os.close(tty)
+            os.close(main)
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("port model holds a model (application/octet-stream), not text", p.stderr)
 
     def test_run_output_names_unknown_node_and_port(self):
         p = self.server.cli("run", "output", self.run_id, "nope", check=False)
