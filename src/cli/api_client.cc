@@ -23,6 +23,8 @@ namespace {
 // A deploy waits for its replica to be ready; a file transfer waits at most this long
 // for each chunk (http::ClientOptions::timeout_ms).
 constexpr int kTimeoutMs = 120000;
+// The server parses an upload before it answers: minutes for a few GB.
+constexpr int kUploadResponseTimeoutMs = 60 * 60 * 1000;
 }  // namespace
 
 Result<http::Response> ApiClient::Checked(Result<http::Response> resp) const {
@@ -66,6 +68,7 @@ Result<Json> ApiClient::PostFile(const std::string& path, const std::string& fil
                                  const http::ProgressFn& progress) const {
   http::ClientOptions options;
   options.request_body_file = file;
+  options.response_timeout_ms = kUploadResponseTimeoutMs;
   options.upload_progress = progress;
   return Send("POST", path, "", content_type, std::move(options));
 }

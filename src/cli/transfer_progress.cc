@@ -45,8 +45,9 @@ void TransferProgress::Update(uint64_t done, uint64_t total) {
   int percent = static_cast<int>(done * 100 / total);
   if (last_percent_ >= 0 && percent < last_percent_ + kStepPercent && done < total) return;
   last_percent_ = percent;
-  std::fprintf(stderr, "\r%s %s: %3d%% (%s of %s)", verb_.c_str(), what_.c_str(), percent,
-               FormatBytes(done).c_str(), FormatBytes(total).c_str());
+  std::fprintf(stderr, "\r%s %s: %3d%% (%s of %s)%s", verb_.c_str(), what_.c_str(), percent,
+               FormatBytes(done).c_str(), FormatBytes(total).c_str(),
+               done == total ? ", waiting for the server" : "");
   std::fflush(stderr);
   drawn_ = true;
 }

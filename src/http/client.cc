@@ -40,8 +40,8 @@ struct Link {
   bool per_step;
   int timeout_ms;
 
-  void Arm() {
-    if (per_step) stream.expires_after(std::chrono::milliseconds(std::max(1, timeout_ms)));
+  void Arm(int ms = 0) {
+    if (per_step) stream.expires_after(std::chrono::milliseconds(std::max(1, ms > 0 ? ms : timeout_ms)));
   }
   // Runs the pending operation(s) to completion.
   void Run() { RunPending(ioc); }
@@ -223,7 +223,9 @@ Result<Response> Call(const std::string& method, const std::string& url, const s
     // when no response follows.
     auto failed = [&](beast::error_code read_ec) -> Status {
       if (read_ec == beast::error::timeout) {
-        return DeadlineExceeded(what + ": no response within " + timeout_text);
+        const int waited = link.per_step && options.response_timeout_ms > 0
+                               ? options.response_timeout_ms : options.timeout_ms;
+        return DeadlineExceeded(what + ": no response within " + std::to_string(waited) + " ms");
       }
       if (write_ec) {
         return Unavailable(what + ": sending the request failed: " + AsciiLower(write_ec.message()));
@@ -234,7 +236,7 @@ Result<Response> Call(const std::string& method, const std::string& url, const s
     bhttp::response_parser<bhttp::empty_body> head;
     // Not boost::none: Boost 1.74 compares a Content-Length with an empty optional as larger.
     head.body_limit(std::numeric_limits<std::uint64_t>::max());
-    link.Arm();
+    link.Arm(options.response_timeout_ms);
     bhttp::async_read_header(stream, buffer, head, [&ec](beast::error_code e, size_t) { ec = e; });
     link.Run();
     if (ec) return failed(ec);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -60,6 +61,7 @@ class FileTransferTest : public ::testing::Test {
       seen_in_memory_ = req.body.size();
       seen_content_ = ReadAll(req.body_file);
       if (req.query.count("fail")) return ErrorResponse(InvalidArgument("refused on purpose"));
+      if (req.query.count("slow")) std::this_thread::sleep_for(std::chrono::milliseconds(500));
       return JsonResponse({{"size", seen_content_.size()}}, 201);
     });
     server_->Route("POST", "/echo", [](const Request& req) { return JsonResponse(req.body.size()); });
@@ -142,6 +144,23 @@ TEST_F(FileTransferTest, UploadOverItsLimitIs413AndLeavesNoFile) {
   auto at_limit = Call("POST", Url("/upload"), "", "application/octet-stream", options);
   ASSERT_TRUE(at_limit.ok());
   EXPECT_EQ(at_limit->status, 201);
+}
+
+// The per-chunk timeout is short; the wait for a slow handler's answer has its own.
+TEST_F(FileTransferTest, ResponseTimeoutCoversASlowHandler) {
+  StartServer(1 << 20, 1 << 20);
+  ClientOptions options;
+  options.request_body_file = WriteFile("small.bin", Pattern(1000)).string();
+  options.timeout_ms = 200;
+  auto late = Call("POST", Url("/upload?slow=1"), "", "", options);
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.status().code(), StatusCode::kDeadlineExceeded);
+  EXPECT_NE(late.status().message().find("no response within 200 ms"), std::string::npos)
+      << late.status().message();
+  options.response_timeout_ms = 5000;
+  auto waited = Call("POST", Url("/upload?slow=1"), "", "", options);
+  ASSERT_TRUE(waited.ok()) << waited.status().ToString();
+  EXPECT_EQ(waited->status, 201);
 }
 
 TEST_F(FileTransferTest, MissingRequestBodyFileIsNotFound) {

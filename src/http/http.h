@@ -94,6 +94,9 @@ struct ClientOptions {
   // response_sink: the longest wait for any one step (connect, each chunk), so a big
   // transfer is not cut off while it is moving.
   int timeout_ms = 30000;
+  // With file transfers: how long to wait for the response once the request is sent,
+  // when that differs (a server that parses a big upload before answering); 0 = timeout_ms.
+  int response_timeout_ms = 0;
   // When set, the request body is this file's content, read from disk in chunks (the
   // `body` argument must be empty). kNotFound / kIoError when it cannot be read.
   std::string request_body_file;
