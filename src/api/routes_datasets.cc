@@ -1,4 +1,4 @@
-// Datasets: import a CSV body (streamed to a file) as a new version of the feature library, list, show.
+// Datasets: import a CSV body (streamed to a file) as a new version, list, show.
 #include "api/json_views.h"
 #include "api/routes.h"
 #include "core/ids.h"

@@ -29,7 +29,7 @@ Status RunServer(const Config& config, const std::string& self_exe) {
   http::ServerOptions options;
   RETURN_IF_ERROR(ParseHostPort(config.listen, &options.host, &options.port));
   options.threads = 4;
-  options.max_body_bytes = size_t{64} << 20;  // JSON; big bodies go to upload routes
+  options.max_body_bytes = size_t{256} << 20;  // e.g. operator code archives; datasets are uploads
   options.max_upload_bytes = static_cast<uint64_t>(config.max_upload_bytes);
 
   ASSIGN_OR_RETURN(auto platform, OpenPlatform(config, self_exe));
