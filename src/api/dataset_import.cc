@@ -16,7 +16,19 @@ Result<store::DatasetRecord> ImportDataset(const ImportRequest& req,
   options.format = req.format;
   ASSIGN_OR_RETURN(options.delimiter, data::ParseDelimiter(req.delimiter));
   options.require_rows = true;
-  ASSIGN_OR_RETURN(data::Table table, data::ReadCsvText(req.csv_text, options));
+  // The one call that reads the uploaded table (the body is already on disk).
+  auto read = data::ReadCsvFile(req.csv_path, options);
+  if (!read.ok()) {
+    // ReadCsvFile names the file; the user knows theirs, not our temp file.
+    std::string message = read.status().message();
+    const std::string prefix = req.csv_path + ": ";
+    if (message.rfind(prefix, 0) == 0) {
+      message = (req.source.empty() ? std::string("body") : req.source) + ": " +
+                message.substr(prefix.size());
+    }
+    return Status(read.status().code(), message);
+  }
+  data::Table table = std::move(*read);
   // A file that declares its own label (sklearn's layout) needs no --label.
   std::string label = req.label.empty() ? table.declared_label : req.label;
   std::vector<std::string> classes;

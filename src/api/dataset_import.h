@@ -1,5 +1,5 @@
 #pragma once
-// Imports CSV text as a new version of a dataset: parse, infer the schema, store the
+// Imports a CSV file as a new version of a dataset: parse, infer the schema, store the
 // table (canonical CSV with header) as an artifact, record the version — the parsed
 // table is written before the row, so a version never points at a missing file.
 #include <string>
@@ -16,12 +16,13 @@ struct ImportRequest {
   std::string label;      // label column; "" = none (sklearn files: "target")
   std::string format = "auto";  // auto | csv | sklearn
   std::string delimiter;  // "" = detect; else data/csv.h ParseDelimiter
-  std::string source;     // the file name the user gave, for people
-  std::string csv_text;
+  std::string source;     // the file name the user gave, for people and error messages
+  std::string csv_path;   // the CSV (an upload's temp file); read, never moved or removed
 };
 
-// kInvalidArgument names the field or the CSV line at fault; a header without rows
-// and a label with no values are refused.
+// kInvalidArgument names the field, or the CSV line at fault prefixed with `source`
+// (never the temp file's path); a header without rows and a label with no values are
+// refused.
 Result<store::DatasetRecord> ImportDataset(const ImportRequest& req,
                                            store::Store& store, store::ArtifactStore& artifacts);
 

@@ -38,6 +38,7 @@ void AddRoutes(http::Server& server, Platform& platform) {
   AddTriggerRoutes(server, platform);
   AddRunGraphRoutes(server, platform);
   AddResourceRoutes(server, platform);
+  AddArtifactRoutes(server, platform);
 }
 
 }  // namespace tandem::api

@@ -21,6 +21,8 @@ void AddTriggerRoutes(http::Server& server, Platform& platform);
 void AddRunGraphRoutes(http::Server& server, Platform& platform);
 // Devices, allocations and the queue; drain and restore (routes_resources.cc).
 void AddResourceRoutes(http::Server& server, Platform& platform);
+// Artifact download, metadata and table preview by digest (routes_artifacts.cc).
+void AddArtifactRoutes(http::Server& server, Platform& platform);
 
 // The response for a handler's outcome: the JSON with `ok_status`, or the error.
 http::Response Reply(const Result<Json>& result, int ok_status = 200);

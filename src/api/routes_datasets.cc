@@ -1,4 +1,4 @@
-// Datasets: import a CSV body as a new version of the feature library, list, show.
+// Datasets: import a CSV body (streamed to a file) as a new version, list, show.
 #include "api/json_views.h"
 #include "api/routes.h"
 #include "core/ids.h"
@@ -7,7 +7,8 @@
 namespace tandem::api {
 
 void AddDatasetRoutes(http::Server& server, Platform& p) {
-  server.Route("POST", "/api/v1/datasets", [&p](const http::Request& req) {
+  // The CSV body streams to a temp file (http UploadRoute), removed after the import.
+  server.UploadRoute("POST", "/api/v1/datasets", [&p](const http::Request& req) {
     auto q = [&req](const char* key) {
       auto it = req.query.find(key);
       return it == req.query.end() ? std::string() : it->second;
@@ -18,7 +19,7 @@ void AddDatasetRoutes(http::Server& server, Platform& p) {
     in.format = q("format").empty() ? "auto" : q("format");
     in.source = q("source");
     in.delimiter = q("delimiter");
-    in.csv_text = req.body;
+    in.csv_path = req.body_file;
     return Reply([&]() -> Result<Json> {
       ASSIGN_OR_RETURN(store::DatasetRecord d,
                        ImportDataset(in, *p.store, *p.artifacts));

@@ -5,6 +5,7 @@
 
 #include "api/platform.h"
 #include "api/routes.h"
+#include "api/uploads.h"
 #include "core/log.h"
 #include "http/http.h"
 
@@ -28,9 +29,12 @@ Status RunServer(const Config& config, const std::string& self_exe) {
   http::ServerOptions options;
   RETURN_IF_ERROR(ParseHostPort(config.listen, &options.host, &options.port));
   options.threads = 4;
-  options.max_body_bytes = size_t{256} << 20;  // dataset uploads are CSV bodies
+  options.max_body_bytes = size_t{256} << 20;  // e.g. operator code archives; datasets are uploads
+  options.max_upload_bytes = static_cast<uint64_t>(config.max_upload_bytes);
 
   ASSIGN_OR_RETURN(auto platform, OpenPlatform(config, self_exe));
+  options.upload_dir = UploadDir(platform->config);
+  RETURN_IF_ERROR(RemoveStaleUploads(options.upload_dir));
   http::Server server(options);
   AddRoutes(server, *platform);
   RETURN_IF_ERROR(server.Start());

@@ -20,6 +20,8 @@ struct CliContext {
 // commands_service.cc.
 void AddDatasetCommands(CLI::App& app, CliContext& ctx);
 void AddRunCommands(CLI::App& app, CliContext& ctx);
+// commands_run_output.cc: `tandem run output`, added under the `run` group.
+void AddRunOutputCommand(CLI::App& run, CliContext& ctx);
 void AddModelCommands(CLI::App& app, CliContext& ctx);
 void AddServiceCommands(CLI::App& app, CliContext& ctx);
 // commands_operator.cc: operator init/validate/test/publish/list/show/deprecate/form,

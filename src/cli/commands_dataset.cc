@@ -4,6 +4,7 @@
 #include "cli/command_groups.h"
 #include "cli/commands.h"
 #include "cli/text_table.h"
+#include "cli/transfer_progress.h"
 #include "core/fs.h"
 #include "core/problems.h"
 
@@ -19,15 +20,16 @@ int Fail(const Status& status) {
 
 int DatasetImport(const ApiClient& api, const std::string& name, const std::string& file,
                   const std::string& label, const std::string& format, const std::string& delimiter) {
-  auto text = ReadFile(file);
-  if (!text.ok()) return Fail(text.status());
   std::string path = "/api/v1/datasets?name=" + UrlEncode(name) + "&source=" +
                      UrlEncode(fs::path(file).filename().string());
   if (!label.empty()) path += "&label=" + UrlEncode(label);
   if (!format.empty()) path += "&format=" + UrlEncode(format);
   if (!delimiter.empty()) path += "&delimiter=" + UrlEncode(delimiter);
-  auto d = api.Post(path, *text, "text/csv");
+  // Streamed from disk: a file of any size costs the client one chunk of memory.
+  TransferProgress progress("uploading", fs::path(file).filename().string());
+  auto d = api.PostFile(path, file, "text/csv", progress.Callback());
   if (!d.ok()) return Fail(d.status());
+  progress.Finish("uploaded");
   const Json& schema = (*d)["schema"];
   std::cout << "imported dataset " << (*d)["name"].get<std::string>() << " version "
             << (*d)["version"] << ": " << (*d)["rows"] << " rows, " << schema["columns"].size()

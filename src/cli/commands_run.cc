@@ -296,6 +296,7 @@ void AddRunCommands(CLI::App& app, CliContext& ctx) {
   logs->callback([&ctx, o] {
     ctx.exit_code = RunLogs(ctx.Api(), o->id, o->node, o->follow, o->attempt, o->stderr_stream);
   });
+  AddRunOutputCommand(*run, ctx);
 }
 
 }  // namespace tandem::cli

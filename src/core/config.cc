@@ -22,7 +22,8 @@ Result<Config> LoadConfigFile(const std::string& path, Config base) {
   if (!root.IsMap()) return InvalidArgument(path + ": expected a mapping of settings");
   static const std::set<std::string> kKnown = {"data_dir", "listen", "log_level", "python",
                                                "max_parallel_tasks", "replica_host",
-                                               "import_dir", "cluster", "scheduler_policy"};
+                                               "import_dir", "cluster", "scheduler_policy",
+                                               "max_upload_bytes"};
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();
     if (!kKnown.count(key)) return InvalidArgument(path + ": " + key + ": unknown setting");
@@ -35,6 +36,7 @@ Result<Config> LoadConfigFile(const std::string& path, Config base) {
       if (key == "import_dir") base.import_dir = kv.second.as<std::string>();
       if (key == "max_parallel_tasks") base.max_parallel_tasks = kv.second.as<int>();
       if (key == "scheduler_policy") base.scheduler_policy = kv.second.as<std::string>();
+      if (key == "max_upload_bytes") base.max_upload_bytes = kv.second.as<int64_t>();
       if (key == "cluster") {
         if (!kv.second.IsMap()) return InvalidArgument(path + ": cluster: expected a mapping with nodes");
         base.cluster = YamlToJson(kv.second);
@@ -43,6 +45,7 @@ Result<Config> LoadConfigFile(const std::string& path, Config base) {
       return InvalidArgument(path + ": " + key + ": wrong type");
     }
   }
+  if (base.max_upload_bytes < 1) return InvalidArgument(path + ": max_upload_bytes: must be >= 1");
   if (base.max_parallel_tasks < 1) {
     return InvalidArgument(path + ": max_parallel_tasks: must be >= 1");
   }

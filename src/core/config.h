@@ -1,6 +1,7 @@
 #pragma once
 // Server configuration: built-in defaults, overridden by a YAML file, overridden by
 // command-line flags. Every default works with no file at all.
+#include <cstdint>
 #include <string>
 
 #include "core/json.h"
@@ -23,6 +24,9 @@ struct Config {
   Json cluster;
   // The placement policy (scheduler/policy.h): best-fit, fgd, swarm, ...
   std::string scheduler_policy = "best-fit";
+  // The largest upload (dataset import body) the API accepts; it streams to a temp file
+  // under <data_dir>/uploads, so this bounds disk use, not memory.
+  int64_t max_upload_bytes = int64_t{4} << 30;
 };
 
 // Applies the keys found in the YAML file at `path` over `base`. Unknown keys and

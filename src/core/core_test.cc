@@ -124,5 +124,20 @@ TEST(ProblemsTest, SplitUndoesJoin) {
             std::vector<std::string>{"a: is text; this step needs numbers"});
 }
 
+TEST(ConfigTest, MaxUploadBytesIsReadAndMustBePositive) {
+  auto dir = MakeTempDir(fs::temp_directory_path(), "tandem-config-test-");
+  ASSERT_TRUE(dir.ok());
+  EXPECT_EQ(Config{}.max_upload_bytes, int64_t{4} << 30);
+  ASSERT_TRUE(WriteFileAtomic(*dir / "c.yaml", "max_upload_bytes: 10000000000\n").ok());
+  auto cfg = LoadConfigFile((*dir / "c.yaml").string());
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_EQ(cfg->max_upload_bytes, int64_t{10000000000});
+  ASSERT_TRUE(WriteFileAtomic(*dir / "zero.yaml", "max_upload_bytes: 0\n").ok());
+  auto zero = LoadConfigFile((*dir / "zero.yaml").string());
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.status().message().find("max_upload_bytes: must be >= 1"), std::string::npos);
+  fs::remove_all(*dir);
+}
+
 }  // namespace
 }  // namespace tandem

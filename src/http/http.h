@@ -1,6 +1,7 @@
 #pragma once
 // A small HTTP/1.1 server and client over Boost.Beast, used by the REST API, the
 // service replicas and the CLI. Handlers are plain functions of a request.
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -20,6 +21,10 @@ struct Request {
   std::map<std::string, std::string> headers;    // lower-case names
   std::map<std::string, std::string> params;     // from the route pattern: {name} -> value
   std::string body;
+  // Upload routes only (Server::UploadRoute): the body was streamed to this temp file
+  // under ServerOptions::upload_dir and `body` is empty. The server removes the file
+  // once the handler returns, whatever it answered.
+  std::string body_file;
 };
 
 struct Response {
@@ -27,7 +32,14 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::map<std::string, std::string> headers;
+  // When set, the server sends this file's content as the body (streamed from disk,
+  // Content-Length = its size) and ignores `body`. A file that cannot be opened then
+  // gets 500 naming it.
+  std::string body_file;
 };
+
+// 200 with the content of the file at `path` (see Response::body_file).
+Response FileResponse(const std::string& path, const std::string& content_type);
 
 // {"error": message} with the HTTP status of the Status code.
 Response ErrorResponse(const Status& status);
@@ -41,6 +53,10 @@ struct ServerOptions {
   int port = 0;                          // 0 = any free port (see Server::port())
   int threads = 2;                       // I/O + handler threads
   size_t max_body_bytes = 64 << 20;      // larger bodies get 413 and the connection closes
+  // Upload routes: their bodies go to temp files in `upload_dir` (created on Start when
+  // an upload route exists) with this limit instead of max_body_bytes.
+  uint64_t max_upload_bytes = uint64_t{4} << 30;
+  std::string upload_dir;
 };
 
 // Routes are matched in the order added. A pattern is a path whose segments may be
@@ -53,6 +69,9 @@ class Server {
   explicit Server(ServerOptions options);
   ~Server();  // Stop()s
   void Route(const std::string& method, const std::string& pattern, Handler handler);
+  // As Route, but the request body is streamed to a temp file (Request::body_file)
+  // instead of memory, up to max_upload_bytes. REQUIRES: options.upload_dir set.
+  void UploadRoute(const std::string& method, const std::string& pattern, Handler handler);
   // Binds and starts serving on background threads. REQUIRES: all routes added.
   Status Start();
   // The bound port (useful with port 0). Valid after Start().
@@ -65,8 +84,27 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
+// Bytes moved so far and the total (the Content-Length; 0 when unknown).
+using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
+// Receives a response body chunk by chunk; an error aborts the call with it.
+using BodySink = std::function<Status(const char* data, size_t size)>;
+
 struct ClientOptions {
+  // Without files: one deadline for the whole exchange. With request_body_file or
+  // response_sink: the longest wait for any one step (connect, each chunk), so a big
+  // transfer is not cut off while it is moving.
   int timeout_ms = 30000;
+  // With file transfers: how long to wait for the response once the request is sent,
+  // when that differs (a server that parses a big upload before answering); 0 = timeout_ms.
+  int response_timeout_ms = 0;
+  // When set, the request body is this file's content, read from disk in chunks (the
+  // `body` argument must be empty). kNotFound / kIoError when it cannot be read.
+  std::string request_body_file;
+  ProgressFn upload_progress;
+  // When set, a 2xx response's body goes to the sink instead of Response::body (other
+  // statuses, error JSON, are still read into Response::body).
+  BodySink response_sink;
+  ProgressFn download_progress;
 };
 
 // One request over a fresh connection. `url` is "http://host:port/path?query".

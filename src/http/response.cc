@@ -20,4 +20,11 @@ Response JsonResponse(const Json& body, int status) {
   return r;
 }
 
+Response FileResponse(const std::string& path, const std::string& content_type) {
+  Response r;
+  r.content_type = content_type;
+  r.body_file = path;
+  return r;
+}
+
 }  // namespace tandem::http

@@ -13,7 +13,13 @@ class Router {
   // `pattern` is a path whose segments may be "{name}" (one non-empty segment) or, as
   // the last one, "{name*}" (the rest of the path, possibly empty, '/'-joined).
   // REQUIRES: no concurrent Dispatch() (routes are added before the server starts).
-  void Add(const std::string& method, const std::string& pattern, Handler handler);
+  // `upload`: the route takes its body as a file (Server::UploadRoute).
+  void Add(const std::string& method, const std::string& pattern, Handler handler,
+           bool upload = false);
+
+  // Whether the route Dispatch would pick for this method and target is an upload
+  // route, i.e. whether its body should be streamed to a file. Thread-safe (const).
+  bool IsUpload(const std::string& method, const std::string& target) const;
 
   // Fills req->path, req->query and req->params from req->target, then answers:
   // the first matching route's handler, 405 when only the method differs, else 404.
@@ -26,6 +32,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;  // literal text, or a "{name}" / "{name*}"
     Handler handler;
+    bool upload = false;
   };
   // Matches decoded path segments; fills `params` on success.
   static bool Match(const Route& route, const std::vector<std::string>& path,

@@ -1,7 +1,14 @@
 // The HTTP server: an acceptor and one Session per connection on a shared io_context.
 // Beast lives only here and in client.cc, because each file that includes it costs
 // seconds of compile time.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -28,52 +35,134 @@ bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == beast::error_code(bhttp::error::bad_method).category();
 }
 
+// Temp files for upload bodies: <upload_dir>/upload-XXXXXX, created empty.
+Result<std::string> MakeUploadFile(const std::string& dir) {
+  std::string tmpl = dir + "/upload-XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd < 0) return IoError("cannot create an upload file in '" + dir + "': " + std::strerror(errno));
+  ::close(fd);
+  return std::string(name.data());
+}
+
 // One connection: read a request, dispatch, write the response, repeat while
-// keep-alive. Each session runs on its own strand, so its handlers never overlap.
+// keep-alive. The header is read first; the route it names decides whether the body
+// goes to memory (max_body_bytes) or to a temp file (upload routes, max_upload_bytes).
+// Each session runs on its own strand, so its handlers never overlap.
 // Lifetime: owned by the shared_ptrs captured in its pending handlers; it dies (and
 // closes the socket) when its last handler finishes or the io_context is destroyed.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Router& router, size_t max_body_bytes)
-      : stream_(std::move(socket)), router_(router), max_body_bytes_(max_body_bytes) {}
+  Session(tcp::socket socket, const Router& router, const ServerOptions& options)
+      : stream_(std::move(socket)), router_(router), options_(options) {}
+  ~Session() { RemoveUpload(); }
 
   void Start() { DoRead(); }
 
  private:
   void DoRead() {
-    parser_.emplace();
-    parser_->body_limit(max_body_bytes_);
-    parser_->header_limit(kHeaderLimit);
+    header_parser_.emplace();
+    // The limit depends on the route, known once the header is in (OnHeader). Not
+    // boost::none: Boost 1.74 compares a Content-Length with an empty optional as larger.
+    header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    header_parser_->header_limit(kHeaderLimit);
     stream_.expires_after(kIoTimeout);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
-                        self->OnRead(ec);
+    bhttp::async_read_header(stream_, buffer_, *header_parser_,
+                             [self = shared_from_this()](beast::error_code ec, size_t) {
+                               self->OnHeader(ec);
+                             });
+  }
+
+  // True when `ec` ended the request; the matching reply (if any) is under way.
+  bool HandleReadError(beast::error_code ec, uint64_t limit) {
+    if (!ec) return false;
+    if (ec == bhttp::error::body_limit) {
+      // Chunked bodies pass the limit mid-way; the header has no length then.
+      SendError(413, "request body exceeds the limit of " + std::to_string(limit) + " bytes");
+    } else if (ec == bhttp::error::header_limit) {
+      SendError(431, "request header exceeds the limit of " + std::to_string(kHeaderLimit) +
+                         " bytes");
+    } else if (ec == bhttp::error::end_of_stream) {
+      CloseSend();
+    } else if (IsHttpParseError(ec) && ec != bhttp::error::partial_message) {
+      // partial_message: the peer closed mid-request, nobody is left to answer.
+      SendError(400, "malformed request: " + AsciiLower(ec.message()));
+    }
+    // Otherwise reset, timeout, server stopping: drop the connection.
+    RemoveUpload();
+    return true;
+  }
+
+  void OnHeader(beast::error_code ec) {
+    if (HandleReadError(ec, options_.max_body_bytes)) return;
+    const auto& head = header_parser_->get();
+    const bool upload = router_.IsUpload(std::string(head.method_string()),
+                                         std::string(head.target()));
+    const uint64_t limit = upload ? options_.max_upload_bytes : options_.max_body_bytes;
+    if (auto length = header_parser_->content_length(); length && *length > limit) {
+      return SendError(413, "request body of " + std::to_string(*length) +
+                                " bytes exceeds the limit of " + std::to_string(limit) + " bytes");
+    }
+    if (!upload) {
+      string_parser_.emplace(std::move(*header_parser_));
+      string_parser_->body_limit(limit);
+      bhttp::async_read(stream_, buffer_, *string_parser_,
+                        [self = shared_from_this()](beast::error_code read_ec, size_t) {
+                          self->OnStringBody(read_ec);
+                        });
+      return;
+    }
+    auto path = MakeUploadFile(options_.upload_dir);
+    if (!path.ok()) return SendError(500, path.status().message());
+    upload_path_ = *path;
+    file_parser_.emplace(std::move(*header_parser_));
+    file_parser_->body_limit(limit);
+    file_parser_->get().body().open(upload_path_.c_str(), beast::file_mode::write, ec);
+    if (ec) {
+      return SendError(500, "cannot open upload file '" + upload_path_ + "': " + ec.message());
+    }
+    // curl asks before sending a big body and would otherwise wait a second for this.
+    auto expect = file_parser_->get().find(bhttp::field::expect);
+    if (expect == file_parser_->get().end() ||
+        AsciiLower(ToStd(expect->value())) != "100-continue") {
+      return ReadFileBody();
+    }
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    stream_.expires_after(kIoTimeout);
+    asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                      [self = shared_from_this()](beast::error_code write_ec, size_t) {
+                        if (write_ec) return self->RemoveUpload();
+                        self->ReadFileBody();
                       });
   }
 
-  void OnRead(beast::error_code ec) {
-    if (ec == bhttp::error::body_limit) {
-      // parser_->content_length() asserts a complete header, which this error
-      // precedes; the field itself is already parsed.
-      auto length = ToStd(parser_->get()[bhttp::field::content_length]);
-      std::string what = length.empty() ? "request body"
-                                        : "request body of " + std::string(length) + " bytes";
-      return SendError(413, what + " exceeds the limit of " + std::to_string(max_body_bytes_) +
-                                " bytes");
+  // Chunk by chunk, so the timeout is for a stalled transfer, not a long one.
+  void ReadFileBody() {
+    if (file_parser_->is_done()) {
+      file_parser_->get().body().close();
+      Request req = RequestFrom(file_parser_->get());
+      req.body_file = upload_path_;
+      return Dispatch(std::move(req), file_parser_->get().keep_alive());
     }
-    if (ec == bhttp::error::header_limit) {
-      return SendError(431, "request header exceeds the limit of " +
-                                std::to_string(kHeaderLimit) + " bytes");
-    }
-    // partial_message: the peer closed mid-request, nobody is left to answer.
-    if (ec && IsHttpParseError(ec) && ec != bhttp::error::end_of_stream &&
-        ec != bhttp::error::partial_message) {
-      return SendError(400, "malformed request: " + AsciiLower(ec.message()));
-    }
-    if (ec == bhttp::error::end_of_stream) return CloseSend();
-    if (ec) return;  // reset, timeout, server stopping: drop the connection
+    stream_.expires_after(kIoTimeout);
+    bhttp::async_read_some(stream_, buffer_, *file_parser_,
+                           [self = shared_from_this()](beast::error_code ec, size_t) {
+                             if (self->HandleReadError(ec, self->options_.max_upload_bytes)) return;
+                             self->ReadFileBody();
+                           });
+  }
 
-    auto& msg = parser_->get();
+  void OnStringBody(beast::error_code ec) {
+    if (HandleReadError(ec, options_.max_body_bytes)) return;
+    auto& msg = string_parser_->get();
+    Request req = RequestFrom(msg);
+    req.body = std::move(msg.body());
+    Dispatch(std::move(req), msg.keep_alive());
+  }
+
+  template <class Body>
+  static Request RequestFrom(const bhttp::request<Body>& msg) {
     Request req;
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
@@ -83,44 +172,95 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!value.empty()) value += ", ";
       value += std::string(field.value());
     }
-    req.body = std::move(msg.body());
-    bool keep_alive = msg.keep_alive();
+    return req;
+  }
+
+  void Dispatch(Request req, bool keep_alive) {
     Response resp;
     try {
       resp = router_.Dispatch(&req);
     } catch (const std::exception& e) {  // bad_alloc and the like; handlers are caught inside
       resp = ErrorResponse(Internal(std::string("handling the request failed: ") + e.what()));
     }
+    RemoveUpload();  // the handler is done with it, whatever it answered
     Send(std::move(resp), keep_alive, /*drain=*/false);
+  }
+
+  void RemoveUpload() {
+    if (upload_path_.empty()) return;
+    ::unlink(upload_path_.c_str());
+    upload_path_.clear();
   }
 
   // Replies with {"error": message} and closes: after a bad request the rest of the
   // byte stream cannot be trusted to start at a message boundary.
   void SendError(int status, std::string message) {
+    RemoveUpload();
     Send(JsonResponse({{"error", std::move(message)}}, status), /*keep_alive=*/false,
          /*drain=*/true);
   }
 
-  void Send(Response resp, bool keep_alive, bool drain) {
-    res_ = {};
-    res_.version(11);
+  template <class Body>
+  static void SetHead(bhttp::response<Body>& res, const Response& resp, bool keep_alive) {
+    res.version(11);
     int status = resp.status >= 100 && resp.status <= 999 ? resp.status : 500;
-    res_.result(static_cast<unsigned>(status));
-    res_.set(bhttp::field::server, "tandem");
-    if (!resp.content_type.empty()) res_.set(bhttp::field::content_type, resp.content_type);
-    for (const auto& [name, value] : resp.headers) res_.set(name, value);
+    res.result(static_cast<unsigned>(status));
+    res.set(bhttp::field::server, "tandem");
+    if (!resp.content_type.empty()) res.set(bhttp::field::content_type, resp.content_type);
+    for (const auto& [name, value] : resp.headers) res.set(name, value);
+    res.keep_alive(keep_alive);
+  }
+
+  void Send(Response resp, bool keep_alive, bool drain) {
+    if (!resp.body_file.empty()) return SendFile(std::move(resp), keep_alive);
+    res_ = {};
+    SetHead(res_, resp, keep_alive);
     res_.body() = std::move(resp.body);
-    res_.keep_alive(keep_alive);
     res_.prepare_payload();
     stream_.expires_after(kIoTimeout);
     bhttp::async_write(stream_, res_,
                        [self = shared_from_this(), keep_alive, drain](beast::error_code ec,
                                                                       size_t) {
-                         if (ec) return;
-                         if (drain) return self->LingeringClose();
-                         if (!keep_alive) return self->CloseSend();
-                         self->DoRead();
+                         self->AfterWrite(ec, keep_alive, drain);
                        });
+  }
+
+  // The file is read in chunks as the socket takes them; each chunk has its own timeout.
+  void SendFile(Response resp, bool keep_alive) {
+    file_res_.emplace();
+    beast::error_code ec;
+    file_res_->body().open(resp.body_file.c_str(), beast::file_mode::scan, ec);
+    if (ec) {
+      file_res_.reset();
+      return Send(ErrorResponse(Internal("cannot open '" + resp.body_file + "': " +
+                                         AsciiLower(ec.message()))),
+                  keep_alive, /*drain=*/false);
+    }
+    SetHead(*file_res_, resp, keep_alive);
+    file_res_->prepare_payload();
+    file_serializer_.emplace(*file_res_);
+    WriteFileChunk(keep_alive);
+  }
+
+  void WriteFileChunk(bool keep_alive) {
+    if (file_serializer_->is_done()) {
+      file_serializer_.reset();
+      file_res_.reset();
+      return AfterWrite({}, keep_alive, /*drain=*/false);
+    }
+    stream_.expires_after(kIoTimeout);
+    bhttp::async_write_some(stream_, *file_serializer_,
+                            [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                              if (ec) return;
+                              self->WriteFileChunk(keep_alive);
+                            });
+  }
+
+  void AfterWrite(beast::error_code ec, bool keep_alive, bool drain) {
+    if (ec) return;
+    if (drain) return LingeringClose();
+    if (!keep_alive) return CloseSend();
+    DoRead();
   }
 
   void CloseSend() {
@@ -147,10 +287,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   const Router& router_;
-  const size_t max_body_bytes_;
+  const ServerOptions& options_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<bhttp::empty_body>> header_parser_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> string_parser_;
+  std::optional<bhttp::request_parser<bhttp::file_body>> file_parser_;
+  std::string upload_path_;  // the current request's body file, removed after dispatch
   bhttp::response<bhttp::string_body> res_;
+  std::optional<bhttp::response<bhttp::file_body>> file_res_;
+  std::optional<bhttp::response_serializer<bhttp::file_body>> file_serializer_;
   std::vector<char> drain_buffer_;
 };
 
@@ -159,6 +304,7 @@ class Session : public std::enable_shared_from_this<Session> {
 struct Server::Impl {
   ServerOptions options;
   Router router;
+  bool has_upload_routes = false;
 
   std::mutex mu;  // guards the lifecycle below against concurrent Start/Stop
   bool started = false;
@@ -189,7 +335,7 @@ struct Server::Impl {
       // client's delayed ACK.
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<Session>(std::move(socket), router, options.max_body_bytes)->Start();
+      std::make_shared<Session>(std::move(socket), router, options)->Start();
       DoAccept();
     });
   }
@@ -214,12 +360,28 @@ void Server::Route(const std::string& method, const std::string& pattern, Handle
   impl_->router.Add(method, pattern, std::move(handler));
 }
 
+void Server::UploadRoute(const std::string& method, const std::string& pattern, Handler handler) {
+  impl_->router.Add(method, pattern, std::move(handler), /*upload=*/true);
+  impl_->has_upload_routes = true;
+}
+
 Status Server::Start() {
   Impl& s = *impl_;
   std::lock_guard<std::mutex> lock(s.mu);
   if (s.stopped) return FailedPrecondition("http server: Start() after Stop()");
   if (s.started) return FailedPrecondition("http server: already started");
   const std::string where = s.options.host + ":" + std::to_string(s.options.port);
+  if (s.has_upload_routes) {
+    if (s.options.upload_dir.empty()) {
+      return FailedPrecondition("http server: upload routes need ServerOptions::upload_dir");
+    }
+    std::error_code dir_ec;
+    std::filesystem::create_directories(s.options.upload_dir, dir_ec);
+    if (dir_ec) {
+      return IoError("cannot create upload dir '" + s.options.upload_dir + "': " +
+                     dir_ec.message());
+    }
+  }
   int threads = std::max(1, s.options.threads);
   s.ioc = std::make_unique<asio::io_context>(threads);
 
