@@ -183,7 +183,7 @@ class CliData(unittest.TestCase):
         p = s.cli("dataset", "import", "ragged", ragged, check=False)
         lines = p.stderr.splitlines()
         self.assertEqual(len(lines), 21, p.stderr)  # 20 lines named, then how many more
-        self.assertEqual(lines[0], "error: line 2: expected 2 fields, got 3")
+        self.assertEqual(lines[0], "error: ragged.csv: line 2: expected 2 fields, got 3")
         self.assertIn("10 more lines", lines[-1])
 
     def test_dataset_show_of_an_older_version_with_dates(self):
