@@ -4,6 +4,7 @@
 #include "store/artifact_store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
@@ -11,6 +12,8 @@
 #include <cstring>
 #include <memory>
 #include <vector>
+
+#include "core/sha256.h"
 
 namespace tandem::store {
 namespace {
@@ -148,6 +151,42 @@ Result<ArtifactRecord> ArtifactStore::PutFile(const std::filesystem::path& src,
   }
   ASSIGN_OR_RETURN(std::string digest, tmp.Commit(root_));
   ArtifactRecord row{digest, tmp.size(), kind, meta, 0};
+  RETURN_IF_ERROR(store_.PutArtifact(row));
+  return store_.GetArtifact(digest);
+}
+
+Result<ArtifactRecord> ArtifactStore::LinkFile(const std::filesystem::path& src,
+                                              const std::string& kind, const Json& meta) {
+  ASSIGN_OR_RETURN(std::string digest, Sha256File(src));
+  std::error_code ec;
+  const int64_t size = static_cast<int64_t>(fs::file_size(src, ec));
+  if (ec) return IoError("cannot read '" + src.string() + "': " + ec.message());
+  // The operator may not have flushed its file: the link must not publish lost bytes.
+  int fd = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    return IoError("cannot flush '" + src.string() + "': " + Errno());
+  }
+  ::close(fd);
+  const fs::path dest = ContentPath(root_, digest);
+  fs::create_directories(dest.parent_path(), ec);
+  if (ec) return IoError("cannot create '" + dest.parent_path().string() + "': " + ec.message());
+  // Read-only: the one copy now also backs every task that reads this artifact.
+  ::chmod(src.c_str(), 0444);
+  if (::link(src.c_str(), dest.c_str()) == 0) {
+    SyncDir(dest.parent_path());
+  } else if (errno == EEXIST) {
+    // Stored before (an identical output of another task): `src` becomes a second name
+    // of that file, so the copy it was is freed. Best effort: a failure keeps `src`.
+    const fs::path tmp = src.string() + ".link-tmp";
+    fs::remove(tmp, ec);
+    if (::link(dest.c_str(), tmp.c_str()) == 0 && ::rename(tmp.c_str(), src.c_str()) != 0) fs::remove(tmp, ec);
+  } else if (errno == EXDEV || errno == EPERM || errno == EMLINK) {
+    return PutFile(src, kind, meta);
+  } else {
+    return IoError("cannot link '" + src.string() + "' into '" + dest.string() + "': " + Errno());
+  }
+  ArtifactRecord row{digest, size, kind, meta, 0};
   RETURN_IF_ERROR(store_.PutArtifact(row));
   return store_.GetArtifact(digest);
 }

@@ -23,6 +23,13 @@ class ArtifactStore {
   // same content twice is cheap and returns the same digest.
   Result<ArtifactRecord> PutFile(const std::filesystem::path& src, const std::string& kind,
                                  const Json& meta = Json::object());
+  // As PutFile, but `src` itself becomes the artifact: hashed, flushed, made read-only
+  // and hard-linked into place, so no second copy of the bytes is made and `src` stays
+  // where it was (a crash before its caller records the digest loses nothing; linking
+  // again finds the same name). REQUIRES: nothing writes `src` any more. Falls back to
+  // a copy when `src` is on another file system or the file system has no hard links.
+  Result<ArtifactRecord> LinkFile(const std::filesystem::path& src, const std::string& kind,
+                                  const Json& meta = Json::object());
   Result<ArtifactRecord> PutBytes(std::string_view bytes, const std::string& kind,
                                   const Json& meta = Json::object());
   // Where the content of `digest` lives. kNotFound when absent; kInvalidArgument when
