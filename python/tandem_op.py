@@ -82,7 +82,12 @@ def _read_ttb(path, port):
             if len(raw) != col["raw"]:
                 raise BadInput("%s: column '%s' has the wrong size" % (where, col["name"]))
             header.append(col["name"])
-            columns.append(_ttb_numbers(raw, rows) if col["type"] == "number" else _ttb_strings(raw, rows))
+            if col["type"] == "string":
+                columns.append(_ttb_strings(raw, rows))
+            elif col.get("encoding", "float64") == "float64":
+                columns.append(_ttb_numbers(raw, rows))
+            else:
+                columns.append(_ttb_decimals(raw, rows, int(col["scale"])))
     except (KeyError, ValueError, TypeError, struct.error, zstandard.ZstdError) as e:
         raise BadInput("%s: %s" % (where, e))
     if offset != len(data):
@@ -90,15 +95,26 @@ def _read_ttb(path, port):
     return header, columns
 
 
-def _ttb_numbers(raw, rows):
+def _untranspose(raw, rows, typecode):
     image = bytearray(8 * rows)
     for b in range(8):  # undo the byte transposition
         image[b::8] = raw[b * rows:(b + 1) * rows]
-    values = array("d")
+    values = array(typecode)
     values.frombytes(bytes(image))
     if sys.byteorder != "little":
         values.byteswap()
-    return [None if math.isnan(v) else v for v in values]
+    return values
+
+
+def _ttb_numbers(raw, rows):
+    return [None if math.isnan(v) else v for v in _untranspose(raw, rows, "d")]
+
+
+def _ttb_decimals(raw, rows, scale):
+    """zigzag integers v * 10^scale after `rows` missing flags."""
+    power = float(10 ** scale)
+    ints = _untranspose(raw[rows:], rows, "Q")
+    return [None if raw[i] else float((z >> 1) ^ -(z & 1)) / power for i, z in enumerate(ints)]
 
 
 def _ttb_strings(raw, rows):

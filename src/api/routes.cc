@@ -38,6 +38,7 @@ void AddRoutes(http::Server& server, Platform& platform) {
   AddTriggerRoutes(server, platform);
   AddRunGraphRoutes(server, platform);
   AddResourceRoutes(server, platform);
+  AddCleanupRoutes(server, platform);
 }
 
 }  // namespace tandem::api

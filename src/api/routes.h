@@ -21,6 +21,8 @@ void AddTriggerRoutes(http::Server& server, Platform& platform);
 void AddRunGraphRoutes(http::Server& server, Platform& platform);
 // Devices, allocations and the queue; drain and restore (routes_resources.cc).
 void AddResourceRoutes(http::Server& server, Platform& platform);
+// Deletes of runs, datasets, model versions, stopped services; gc (routes_cleanup.cc).
+void AddCleanupRoutes(http::Server& server, Platform& platform);
 
 // The response for a handler's outcome: the JSON with `ok_status`, or the error.
 http::Response Reply(const Result<Json>& result, int ok_status = 200);

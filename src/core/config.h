@@ -23,6 +23,11 @@ struct Config {
   Json cluster;
   // The placement policy (scheduler/policy.h): best-fit, fgd, swarm, ...
   std::string scheduler_policy = "best-fit";
+  // `tandem gc` (store/gc.h), from the `gc:` mapping (keep_runs_days, grace_minutes):
+  // finished runs older than this many days are deleted (0 = keep every run) unless a
+  // model or dataset refers to them; artifacts written in the last grace_minutes stay.
+  int gc_keep_runs_days = 0;
+  int gc_grace_minutes = 60;
 };
 
 // Applies the keys found in the YAML file at `path` over `base`. Unknown keys and

@@ -6,12 +6,15 @@
 //   "TTB1"                     4 bytes, the magic
 //   u32 header_size            then header_size bytes of JSON:
 //     {"rows": N, "columns": [{"name": "...", "type": "number"|"string",
+//                              "encoding": "float64"|"decimal", "scale": K  (numbers)
 //                              "raw": R, "stored": S}, ...]}
 //   one block per column, in header order, S bytes each: a zstd frame of R bytes with
-//   its content size and checksum.
-//     number: the N doubles' 8-byte little-endian images, byte-transposed (all first
-//             bytes, then all second bytes, ...) so zstd sees the slowly varying sign and
-//             exponent bytes together. Missing is NaN, always the one quiet-NaN image.
+//   its content size and checksum. Inside, 8-byte values are byte-transposed (all first
+//   bytes, then all second bytes, ...) so zstd sees the slowly varying bytes together:
+//     number, float64: the N doubles' images. Missing is NaN, always one quiet-NaN image.
+//     number, decimal: N missing flags (1 byte each), then N zigzag int64 v * 10^K: used
+//             when every value is exactly such an integer / 10^K (K <= 9), the common
+//             case of measured data, whose integers compress to 2-4 bytes a value.
 //     string: N missing flags (1 byte each), N u32 lengths, then the strings' bytes.
 // The encoding is deterministic (the header is dumped with sorted keys, one zstd level,
 // one NaN image), so the same table always gives the same bytes and the same digest.

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/fs.h"
+#include "core/json.h"
 
 namespace tandem::data {
 namespace {
@@ -46,6 +47,33 @@ TEST(TableFile, RoundTripsEveryColumnTypeAndMissingCells) {
   auto back = DecodeTable(bytes);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   ExpectSameTable(Sample(), *back);
+}
+
+TEST(TableFile, DecimalColumnsRoundTripExactlyAndCompress) {
+  Table t;
+  t.rows = 10000;
+  std::vector<double> decimals, doubles;
+  for (size_t i = 0; i < t.rows; ++i) {
+    decimals.push_back(i % 7 == 0 ? std::nan("") : static_cast<double>(static_cast<int>(i * 7919 % 100000) - 50000) / 1e4);
+    doubles.push_back(std::sqrt(static_cast<double>(i) + 0.5));
+  }
+  decimals[1] = 0.1;
+  decimals[2] = 123456.123456789;  // scale 9 still fits in 2^53
+  t.columns = {Column::Numbers("decimal", decimals), Column::Numbers("double", doubles),
+               Column::Numbers("ints", std::vector<double>(t.rows, 3)), Column::Numbers("negzero", {})};
+  t.columns[3].numbers.assign(t.rows, 1);
+  t.columns[3].numbers[5] = -0.0;  // not a decimal: -0 would come back as +0
+  const std::string bytes = EncodeTable(t);
+  auto back = DecodeTable(bytes);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ExpectSameTable(t, *back);
+  const Json header = Json::parse(bytes.substr(8, bytes[4] + 256 * static_cast<unsigned char>(bytes[5])));
+  EXPECT_EQ(header["columns"][0]["encoding"], "decimal");
+  EXPECT_EQ(header["columns"][0]["scale"], 9);
+  EXPECT_EQ(header["columns"][1]["encoding"], "float64");
+  EXPECT_EQ(header["columns"][2]["scale"], 0);
+  EXPECT_EQ(header["columns"][3]["encoding"], "float64");
+  EXPECT_LT(header["columns"][2]["stored"].get<int>(), 100);  // a constant column is nearly free
 }
 
 TEST(TableFile, RoundTripsEmptyTables) {
