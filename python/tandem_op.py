@@ -173,7 +173,10 @@ def _write_ttb(path, columns, rows):
     for i, name in enumerate(columns):
         kind, raw = _ttb_column(str(name), [_cell_text(r[i]) for r in rows])
         blocks.append(pack.compress(raw))
-        heads.append({"name": str(name), "type": kind, "raw": len(raw), "stored": len(blocks[-1])})
+        head = {"name": str(name), "type": kind, "raw": len(raw), "stored": len(blocks[-1])}
+        if kind == "number":
+            head["encoding"] = "float64"  # the C++ writer also tries "decimal"; readers take both
+        heads.append(head)
     head = json.dumps({"rows": len(rows), "columns": heads}, sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False).encode("utf-8")
     with open(path, "wb") as f:

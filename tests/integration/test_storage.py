@@ -34,6 +34,14 @@ class Storage(unittest.TestCase):
         cls.server = Tandem(BINARY)
         cls.server.start(timeout=120)
         cls.work = tempfile.mkdtemp(prefix="tandem-storage-")
+        try:
+            cls.prepare()
+        except BaseException:
+            cls.tearDownClass()  # unittest does not call it when setUpClass fails
+            raise
+
+    @classmethod
+    def prepare(cls):
         s = cls.server
         s.cli("dataset", "import", "iris", os.path.join(SKLEARN_DATA, "iris.csv"))
         folder = os.path.join(cls.work, "keep-first")
