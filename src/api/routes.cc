@@ -39,6 +39,7 @@ void AddRoutes(http::Server& server, Platform& platform) {
   AddRunGraphRoutes(server, platform);
   AddResourceRoutes(server, platform);
   AddCleanupRoutes(server, platform);
+  AddTableRoutes(server, platform);
 }
 
 }  // namespace tandem::api

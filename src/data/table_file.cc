@@ -259,12 +259,17 @@ Status WriteTableFile(const Table& table, const std::string& path) {
   return WriteFileAtomic(path, EncodeTable(table));
 }
 
-Status ConvertToCsvFile(const std::string& src, const std::string& dest) {
-  ASSIGN_OR_RETURN(std::string bytes, ReadFile(src));
-  if (!IsTableFile(bytes)) return WriteFileAtomic(dest, bytes);
+Result<std::string> ReadTableAsCsv(const std::string& path) {
+  ASSIGN_OR_RETURN(std::string bytes, ReadFile(path));
+  if (!IsTableFile(bytes)) return bytes;
   auto table = DecodeTable(bytes);
-  if (!table.ok()) return table.status().WithContext(src);
-  return WriteFileAtomic(dest, FormatCsv(*table));
+  if (!table.ok()) return table.status().WithContext(path);
+  return FormatCsv(*table);
+}
+
+Status ConvertToCsvFile(const std::string& src, const std::string& dest) {
+  ASSIGN_OR_RETURN(std::string csv, ReadTableAsCsv(src));
+  return WriteFileAtomic(dest, csv);
 }
 
 }  // namespace tandem::data

@@ -44,8 +44,10 @@ Result<Table> ReadTableFile(const std::string& path, const CsvOptions& csv = {"c
 // Writes EncodeTable atomically (core/fs.h WriteFileAtomic) after table.Validate().
 Status WriteTableFile(const Table& table, const std::string& path);
 
-// Writes the table at `src` (TTB1 or CSV) as CSV at `dest`: what foreign programs and
-// people get. A CSV source is copied as it is.
+// The table at `path` (TTB1 or CSV) as CSV text: what people and foreign programs get.
+// A CSV file is returned as it is. Errors are prefixed with the path.
+Result<std::string> ReadTableAsCsv(const std::string& path);
+// Writes ReadTableAsCsv(src) atomically to `dest`.
 Status ConvertToCsvFile(const std::string& src, const std::string& dest);
 
 }  // namespace tandem::data

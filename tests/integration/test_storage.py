@@ -77,6 +77,14 @@ class Storage(unittest.TestCase):
         self.assertEqual([c[0] for c in columns[:4]], [float(x) for x in rows[0][0]])
         self.assertEqual(len(columns[0]), 150)
 
+        # People get CSV: the same rows as the file that was imported.
+        status, csv_text = self.server.api("GET", "/api/v1/datasets/iris/csv", raw=True)
+        self.assertEqual(status, 200)
+        lines = csv_text.decode().splitlines()
+        self.assertEqual(len(lines), 151)
+        self.assertTrue(lines[0].startswith("sepal length (cm),"))
+        self.assertEqual([float(x) for x in lines[1].split(",")[:4]], rows[0][0])
+
         load = self.tasks(self.run_id)["load"]
         out = os.path.join(self.server.data_dir, "runs", self.run_id, "load", "attempt-1", "out",
                            "table", "table.ttb")
