@@ -87,11 +87,16 @@ void AddCleanupRoutes(http::Server& server, Platform& p) {
   server.Route("POST", "/api/v1/services/{name}/delete", [&p](const http::Request& req) {
     const std::string name = req.params.at("name");
     return Reply([&]() -> Result<Json> {
-      ASSIGN_OR_RETURN(store::ServiceRecord s, p.store->GetService(name));
-      if (s.state != "stopped") {
-        return FailedPrecondition("service '" + name + "' is " + s.state + ": stop it first (tandem service stop " + name + ")");
-      }
-      RETURN_IF_ERROR(p.store->DeleteService(name));
+      // Checked and deleted in one transaction: a deploy of the same name that wrote its
+      // row first is seen (and refused), one that writes after starts from nothing.
+      RETURN_IF_ERROR(p.store->Transaction([&]() -> Status {
+        ASSIGN_OR_RETURN(store::ServiceRecord s, p.store->GetService(name));
+        if (s.state != "stopped") {
+          return FailedPrecondition("service '" + name + "' is " + s.state + ": stop it first (tandem service stop " +
+                                    name + ")");
+        }
+        return p.store->DeleteService(name);
+      }));
       std::error_code ec;
       std::filesystem::remove_all(std::filesystem::path(p.config.data_dir) / "services" / name, ec);
       return Json{{"deleted", "service"}, {"name", name}};
