@@ -5,23 +5,20 @@
 //   DELETE /api/v1/models/{name}/versions/{version}   refused while a service or alias uses it
 //   POST   /api/v1/services/{name}/delete             a stopped service leaves the list
 //   POST   /api/v1/gc  {keep_runs_days, grace_minutes, dry_run}   retention, then the sweep
-#include <charconv>
 #include <filesystem>
 
 #include "api/routes.h"
+#include "core/digits.h"
 #include "store/gc.h"
 
 namespace tandem::api {
 namespace {
 
-Result<int> PathInt(const http::Request& req, const std::string& key) {
-  const std::string& text = req.params.at(key);
-  int value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value < 1) {
-    return InvalidArgument(key + ": '" + text + "' is not a version number");
-  }
-  return value;
+Result<int> PathVersion(const http::Request& req) {
+  const std::string& text = req.params.at("version");
+  auto number = ParseDigits(text, 6);
+  if (!number || *number < 1) return InvalidArgument("version: '" + text + "' is not a version number");
+  return *number;
 }
 
 Result<store::GcOptions> GcOptionsFrom(const Platform& p, const std::string& body) {
@@ -79,7 +76,7 @@ void AddCleanupRoutes(http::Server& server, Platform& p) {
   server.Route("DELETE", "/api/v1/models/{name}/versions/{version}", [&p](const http::Request& req) {
     const std::string name = req.params.at("name");
     return Reply([&]() -> Result<Json> {
-      ASSIGN_OR_RETURN(int version, PathInt(req, "version"));
+      ASSIGN_OR_RETURN(int version, PathVersion(req));
       RETURN_IF_ERROR(p.store->DeleteModelVersion(name, version));
       return Json{{"deleted", "model"}, {"name", name}, {"version", version}};
     }());

@@ -1,10 +1,10 @@
 #include "cli/commands_delete.h"
 
-#include <charconv>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.h"
+#include "core/digits.h"
 #include "registry/model_ref.h"
 
 namespace tandem::cli {
@@ -14,14 +14,11 @@ namespace {
 Result<std::pair<std::string, int>> SplitNameVersion(const std::string& text, const char* what) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos) return std::make_pair(text, 0);
-  int version = 0;
-  const char* first = text.data() + colon + 1;
-  const char* last = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(first, last, version);
-  if (ec != std::errc() || ptr != last || version < 1) {
+  auto version = ParseDigits(std::string_view(text).substr(colon + 1), 6);
+  if (!version || *version < 1) {
     return InvalidArgument(std::string(what) + " '" + text + "': the version after ':' must be a number >= 1");
   }
-  return std::make_pair(text.substr(0, colon), version);
+  return std::make_pair(text.substr(0, colon), *version);
 }
 
 int Report(const Result<Json>& result, const std::string& done) {
