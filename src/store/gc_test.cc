@@ -2,9 +2,12 @@
 // unreferenced ones (and crash leftovers) go; retention spares runs something refers to.
 #include "store/gc.h"
 
+#include <thread>
+
 #include <chrono>
 
 #include "core/fs.h"
+#include "store/gc_daily.h"
 #include "store/store_test_util.h"
 
 namespace tandem::store {
@@ -174,6 +177,18 @@ TEST_F(GcTest, RetentionDeletesOldRunsExceptThoseSomethingRefersTo) {
   }
   EXPECT_TRUE(Exists(model));
   EXPECT_TRUE(Exists(table));
+}
+
+TEST_F(GcTest, PeriodicGcRunsRetentionOnItsOwn) {
+  AddRun("old", real_now_ - 40 * kDayMs, Json::object());
+  GcOptions options;
+  options.keep_runs_days = 30;
+  PeriodicGc daily(*store_, *artifacts_, dir_, clock_, options);
+  daily.Start(10);
+  for (int i = 0; i < 500 && daily.passes() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  daily.Stop();
+  EXPECT_GE(daily.passes(), 1);
+  EXPECT_EQ(store_->GetRun("old").status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(GcTest, LinkFileKeepsOneCopyOnDisk) {
