@@ -11,20 +11,26 @@ metrics, and writes ``outputs.json`` when the operator is done::
     def run(task):
         rows = task.read_table("table")            # list of dicts, numbers parsed
         task.progress(0.5, "filtering")
-        task.write_table("table", kept)            # -> out/table/table.csv
+        task.write_table("table", kept)            # -> out/table/table.ttb
         task.log_metric("rows_dropped", len(rows) - len(kept))
 
 Exceptions end the task: ``tandem_op.BadInput`` (bad params or inputs) with exit code
 2, anything else with exit code 1, the message on stderr. Only the standard library is
-used, so operators start fast.
+used (and python3-zstandard for tables), so operators start fast.
+
+Tables between operators are TTB1 files (compressed columns, see src/data/table_file.h)
+or CSV; read_table / read_columns take either, write_table writes TTB1 unless the file
+name ends in ".csv". input_path() is the raw file: read tables through these functions.
 """
 
 import csv
 import json
 import math
 import os
+import struct
 import sys
 import traceback
+from array import array
 
 __all__ = ["Task", "BadInput", "task", "main"]
 
@@ -41,6 +47,140 @@ def _number_or_text(value):
     except ValueError:
         return value
     return number
+
+
+_TTB_MAGIC = b"TTB1"
+# The texts the C++ CSV reader takes for "no value" (src/data/csv_records.h).
+_MISSING_TEXTS = frozenset(["", "NA", "N/A", "NaN", "nan", "null", "NULL", "None"])
+_ZSTD_LEVEL = 3  # the C++ writer's level
+
+
+def _is_ttb(path):
+    with open(path, "rb") as f:
+        return f.read(len(_TTB_MAGIC)) == _TTB_MAGIC
+
+
+def _read_ttb(path, port):
+    """(header, columns) of a TTB1 file; numbers as floats, missing as None."""
+    import zstandard
+    with open(path, "rb") as f:
+        data = f.read()
+    where = "inputs.%s: table file" % port
+    try:
+        (size,) = struct.unpack_from("<I", data, 4)
+        head = json.loads(data[8:8 + size].decode("utf-8"))
+        rows = head["rows"]
+        offset = 8 + size
+        header, columns = [], []
+        unpack = zstandard.ZstdDecompressor()
+        for col in head["columns"]:
+            block = data[offset:offset + col["stored"]]
+            if len(block) != col["stored"]:
+                raise BadInput("%s: column '%s' is cut short" % (where, col["name"]))
+            offset += col["stored"]
+            raw = unpack.decompress(block)
+            if len(raw) != col["raw"]:
+                raise BadInput("%s: column '%s' has the wrong size" % (where, col["name"]))
+            header.append(col["name"])
+            if col["type"] == "string":
+                columns.append(_ttb_strings(raw, rows))
+            elif col.get("encoding", "float64") == "float64":
+                columns.append(_ttb_numbers(raw, rows))
+            else:
+                columns.append(_ttb_decimals(raw, rows, int(col["scale"])))
+    except (KeyError, ValueError, TypeError, struct.error, zstandard.ZstdError) as e:
+        raise BadInput("%s: %s" % (where, e))
+    if offset != len(data):
+        raise BadInput("%s: bytes after the last column" % where)
+    return header, columns
+
+
+def _untranspose(raw, rows, typecode):
+    image = bytearray(8 * rows)
+    for b in range(8):  # undo the byte transposition
+        image[b::8] = raw[b * rows:(b + 1) * rows]
+    values = array(typecode)
+    values.frombytes(bytes(image))
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values
+
+
+def _ttb_numbers(raw, rows):
+    return [None if math.isnan(v) else v for v in _untranspose(raw, rows, "d")]
+
+
+def _ttb_decimals(raw, rows, scale):
+    """zigzag integers v * 10^scale after `rows` missing flags."""
+    power = float(10 ** scale)
+    ints = _untranspose(raw[rows:], rows, "Q")
+    return [None if raw[i] else float((z >> 1) ^ -(z & 1)) / power for i, z in enumerate(ints)]
+
+
+def _ttb_strings(raw, rows):
+    lengths = struct.unpack_from("<%dI" % rows, raw, rows)
+    out, offset = [], 5 * rows
+    for i, n in enumerate(lengths):
+        # As a CSV cell would come back: text that reads as a number is a float.
+        out.append(None if raw[i] else _number_or_text(raw[offset:offset + n].decode("utf-8")))
+        offset += n
+    return out
+
+
+def _cell_text(v):
+    """A value as the CSV writer spells it."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    return repr(v) if isinstance(v, float) else str(v)
+
+
+def _as_number(text):
+    """float(text) the way the C++ reader parses numbers, else None."""
+    t = text.strip(" \t")
+    if t.startswith("+"):
+        t = t[1:]
+    if not t or "_" in t or t[0] in "+ \t" or t.strip() != t:
+        return None
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def _ttb_column(name, texts):
+    """(header entry, raw block) of one column, typed as the C++ CSV reader would."""
+    missing = [t in _MISSING_TEXTS for t in texts]
+    numbers = [None if m else _as_number(t) for t, m in zip(texts, missing)]
+    rows = len(texts)
+    if all(m or v is not None for m, v in zip(missing, numbers)):
+        values = array("d", [math.nan if m else v for m, v in zip(missing, numbers)])
+        if sys.byteorder != "little":
+            values.byteswap()
+        image = values.tobytes()
+        raw = bytearray(8 * rows)
+        for b in range(8):  # byte-transposed, as src/data/table_file.cc writes
+            raw[b * rows:(b + 1) * rows] = image[b::8]
+        return "number", bytes(raw)
+    encoded = [b"" if m else t.encode("utf-8") for t, m in zip(texts, missing)]
+    raw = bytes(1 if m else 0 for m in missing) + struct.pack("<%dI" % rows, *map(len, encoded)) + b"".join(encoded)
+    return "string", raw
+
+
+def _write_ttb(path, columns, rows):
+    import zstandard
+    pack = zstandard.ZstdCompressor(level=_ZSTD_LEVEL, write_checksum=True)
+    heads, blocks = [], []
+    for i, name in enumerate(columns):
+        kind, raw = _ttb_column(str(name), [_cell_text(r[i]) for r in rows])
+        blocks.append(pack.compress(raw))
+        head = {"name": str(name), "type": kind, "raw": len(raw), "stored": len(blocks[-1])}
+        if kind == "number":
+            head["encoding"] = "float64"  # the C++ writer also tries "decimal"; readers take both
+        heads.append(head)
+    head = json.dumps({"rows": len(rows), "columns": heads}, sort_keys=True, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
+    with open(path, "wb") as f:
+        f.write(_TTB_MAGIC + struct.pack("<I", len(head)) + head + b"".join(blocks))
 
 
 class Task:
@@ -74,13 +214,20 @@ class Task:
         return port in self.inputs
 
     def read_table(self, port):
-        """The CSV table on `port` as a list of dicts; numeric cells as floats, empty as None."""
-        with open(self.input_path(port), newline="", encoding="utf-8") as f:
+        """The table on `port` as a list of dicts; numeric cells as floats, empty as None."""
+        path = self.input_path(port)
+        if _is_ttb(path):
+            header, columns = _read_ttb(path, port)
+            return [dict(zip(header, row)) for row in zip(*columns)]
+        with open(path, newline="", encoding="utf-8") as f:
             return [{k: _number_or_text(v) for k, v in row.items()} for row in csv.DictReader(f)]
 
     def read_columns(self, port):
-        """The CSV table on `port` as (header, columns): columns[i] is a list of values."""
-        with open(self.input_path(port), newline="", encoding="utf-8") as f:
+        """The table on `port` as (header, columns): columns[i] is a list of values."""
+        path = self.input_path(port)
+        if _is_ttb(path):
+            return _read_ttb(path, port)
+        with open(path, newline="", encoding="utf-8") as f:
             reader = csv.reader(f)
             header = next(reader, [])
             columns = [[] for _ in header]
@@ -108,11 +255,16 @@ class Task:
         self._written[port] = {"file": filename, "meta": dict(meta or {})}
         return path
 
-    def write_table(self, port, rows, columns=None, filename="table.csv", meta=None):
-        """Writes a list of dicts (or of lists, with `columns`) as the CSV table of `port`."""
+    def write_table(self, port, rows, columns=None, filename="table.ttb", meta=None):
+        """Writes a list of dicts (or of lists, with `columns`) as the table of `port`:
+        TTB1, or CSV when `filename` ends in ".csv" (for a person or a foreign tool)."""
         if columns is None:
             columns = list(rows[0].keys()) if rows else []
         path = self.output_path(port, filename, meta)
+        if not filename.endswith(".csv"):
+            _write_ttb(path, columns, [[row.get(c) for c in columns] if isinstance(row, dict) else list(row)
+                                       for row in rows])
+            return path
         with open(path, "w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow(columns)

@@ -8,9 +8,9 @@ PACKAGES=(
   libboost-dev nlohmann-json3-dev libvalijson-dev libyaml-cpp-dev libsqlite3-dev
   libcli11-dev libspdlog-dev libssl-dev libxgboost-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libtorch-dev libopencv-dev libarchive-dev
+  libtorch-dev libopencv-dev libarchive-dev libzstd-dev
   python3 python3-sklearn python3-numpy python3-torch python3-xgboost
-  python3-fastapi python3-uvicorn python3-statsmodels wrk
+  python3-fastapi python3-uvicorn python3-statsmodels python3-zstandard wrk
   curl procps
   python3-statsmodels
 )

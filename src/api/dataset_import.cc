@@ -2,6 +2,7 @@
 
 #include "core/ids.h"
 #include "data/csv.h"
+#include "data/table_file.h"
 #include "data/schema.h"
 
 namespace tandem::api {
@@ -35,10 +36,10 @@ Result<store::DatasetRecord> ImportDataset(const ImportRequest& req,
   if (label == table.declared_label) classes = table.declared_classes;
   ASSIGN_OR_RETURN(Json schema, data::InferSchema(table, label, classes));
 
-  // The table is stored in one canonical form (CSV with a header) whatever came in,
+  // The table is stored in one canonical form (TTB1, data/table_file.h) whatever came in,
   // so operators read one format and identical content gets one digest.
   ASSIGN_OR_RETURN(store::ArtifactRecord artifact,
-                   artifacts.PutBytes(data::FormatCsv(table), "table", {{"schema", schema}}));
+                   artifacts.PutBytes(data::EncodeTable(table), "table", {{"schema", schema}}));
   store::DatasetRecord d;
   d.name = req.name;
   d.artifact_digest = artifact.digest;

@@ -56,6 +56,7 @@ void PublishBundledOperators(operators::OperatorLibrary& library, const std::str
 }  // namespace
 
 Platform::~Platform() {
+  daily_gc.reset();
   // The triggers submit to the engine; the engine's thread uses the store, launcher and
   // catalog: stop them first, in that order.
   triggers.reset();
@@ -130,6 +131,10 @@ Result<std::unique_ptr<Platform>> OpenPlatform(const Config& config, const std::
   so.allocator = p->replica_allocator.get();
   p->services = std::make_unique<serving::ServiceManager>(so, *p->store, *p->artifacts,
                                                           *p->launcher, RealClock());
+  if (config.gc_keep_runs_days > 0) {
+    store::GcOptions gc{config.gc_keep_runs_days, config.gc_grace_minutes};
+    p->daily_gc = std::make_unique<store::PeriodicGc>(*p->store, *p->artifacts, dir, RealClock(), gc);
+  }
   return p;
 }
 
@@ -146,6 +151,7 @@ Status StartPlatform(Platform& p) {
   // OpenPlatform), and a restarted server's replicas should not wait behind this.
   PublishBundledOperators(*p.operator_library,
                           (std::filesystem::path(p.self_exe).parent_path() / "operators").string());
+  if (p.daily_gc) p.daily_gc->Start(24LL * 3600 * 1000);
   return Status::Ok();
 }
 

@@ -15,6 +15,7 @@
 #include "resources/health_watch.h"
 #include "serving/service_manager.h"
 #include "store/artifact_store.h"
+#include "store/gc_daily.h"
 #include "store/store.h"
 #include "workflow/engine.h"
 #include "workflow/trigger.h"
@@ -40,6 +41,8 @@ struct Platform {
   // Cron schedules and events (the monitor's drift event calls triggers->Fire).
   std::unique_ptr<workflow::Triggers> triggers;
   std::unique_ptr<serving::ServiceManager> services;
+  // The daily `tandem gc` (store/gc_daily.h), when gc.keep_runs_days is set; else null.
+  std::unique_ptr<store::PeriodicGc> daily_gc;
 
   ~Platform();
 };

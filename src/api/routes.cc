@@ -39,6 +39,8 @@ void AddRoutes(http::Server& server, Platform& platform) {
   AddRunGraphRoutes(server, platform);
   AddResourceRoutes(server, platform);
   AddArtifactRoutes(server, platform);
+  AddCleanupRoutes(server, platform);
+  AddTableRoutes(server, platform);
 }
 
 }  // namespace tandem::api

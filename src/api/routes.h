@@ -23,6 +23,10 @@ void AddRunGraphRoutes(http::Server& server, Platform& platform);
 void AddResourceRoutes(http::Server& server, Platform& platform);
 // Artifact download, metadata and table preview by digest (routes_artifacts.cc).
 void AddArtifactRoutes(http::Server& server, Platform& platform);
+// Deletes of runs, datasets, model versions, stopped services; gc (routes_cleanup.cc).
+void AddCleanupRoutes(http::Server& server, Platform& platform);
+// Tables as CSV for people and tools, whatever their stored form (routes_tables.cc).
+void AddTableRoutes(http::Server& server, Platform& platform);
 
 // The response for a handler's outcome: the JSON with `ok_status`, or the error.
 http::Response Reply(const Result<Json>& result, int ok_status = 200);

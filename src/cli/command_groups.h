@@ -33,5 +33,7 @@ void AddScheduleCommands(CLI::App& app, CliContext& ctx);
 void AddSimCommands(CLI::App& app, CliContext& ctx);
 // commands_resources.cc: `tandem resources` [drain|restore DEVICE].
 void AddResourceCommands(CLI::App& app, CliContext& ctx);
+// commands_gc.cc: `tandem gc` (retention of old runs, sweep of unreferenced artifacts).
+void AddGcCommands(CLI::App& app, CliContext& ctx);
 
 }  // namespace tandem::cli

@@ -9,6 +9,7 @@
 #include "api/server.h"
 #include "cli/command_groups.h"
 #include "cli/commands.h"
+#include "cli/commands_delete.h"
 #include "core/log.h"
 #include "operators/builtin_library.h"
 #include "serving/replica.h"
@@ -55,6 +56,8 @@ int main(int argc, char** argv) {
   cli::AddScheduleCommands(app, ctx);
   cli::AddSimCommands(app, ctx);
   cli::AddResourceCommands(app, ctx);
+  cli::AddGcCommands(app, ctx);
+  cli::AddDeleteCommands(app, ctx);  // after the groups it adds to
 
   // Child roles started by the server itself.
   std::string task_dir;

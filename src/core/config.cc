@@ -9,6 +9,28 @@
 
 namespace tandem {
 
+namespace {
+
+// gc: {keep_runs_days: N, grace_minutes: M}
+Status ApplyGcSettings(const std::string& path, const YAML::Node& gc, Config* config) {
+  if (!gc.IsMap()) return InvalidArgument(path + ": gc: expected a mapping (keep_runs_days, grace_minutes)");
+  for (const auto& kv : gc) {
+    const std::string key = kv.first.as<std::string>();
+    int* field = key == "keep_runs_days" ? &config->gc_keep_runs_days
+                 : key == "grace_minutes" ? &config->gc_grace_minutes : nullptr;
+    if (field == nullptr) return InvalidArgument(path + ": gc." + key + ": unknown setting");
+    try {
+      *field = kv.second.as<int>();
+    } catch (const YAML::Exception&) {
+      return InvalidArgument(path + ": gc." + key + ": expected a whole number");
+    }
+    if (*field < 0) return InvalidArgument(path + ": gc." + key + ": must be >= 0");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<Config> LoadConfigFile(const std::string& path, Config base) {
   YAML::Node root;
   try {
@@ -26,6 +48,10 @@ Result<Config> LoadConfigFile(const std::string& path, Config base) {
                                                "max_upload_bytes"};
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();
+    if (key == "gc") {
+      RETURN_IF_ERROR(ApplyGcSettings(path, kv.second, &base));
+      continue;
+    }
     if (!kKnown.count(key)) return InvalidArgument(path + ": " + key + ": unknown setting");
     try {
       if (key == "data_dir") base.data_dir = kv.second.as<std::string>();

@@ -27,6 +27,11 @@ struct Config {
   // The largest upload (dataset import body) the API accepts; it streams to a temp file
   // under <data_dir>/uploads, so this bounds disk use, not memory.
   int64_t max_upload_bytes = int64_t{4} << 30;
+  // `tandem gc` (store/gc.h), from the `gc:` mapping (keep_runs_days, grace_minutes):
+  // finished runs older than this many days are deleted (0 = keep every run) unless a
+  // model or dataset refers to them; artifacts written in the last grace_minutes stay.
+  int gc_keep_runs_days = 0;
+  int gc_grace_minutes = 60;
 };
 
 // Applies the keys found in the YAML file at `path` over `base`. Unknown keys and

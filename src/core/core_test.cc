@@ -108,6 +108,17 @@ TEST(ConfigTest, FileOverridesDefaultsAndRejectsUnknownKeys) {
   auto bad = LoadConfigFile((*dir / "bad.yaml").string());
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("lisen: unknown setting"), std::string::npos);
+  ASSERT_TRUE(WriteFileAtomic(*dir / "gc.yaml", "gc: {keep_runs_days: 30, grace_minutes: 5}\n").ok());
+  auto gc = LoadConfigFile((*dir / "gc.yaml").string());
+  ASSERT_TRUE(gc.ok()) << gc.status().ToString();
+  EXPECT_EQ(gc->gc_keep_runs_days, 30);
+  EXPECT_EQ(gc->gc_grace_minutes, 5);
+  ASSERT_TRUE(WriteFileAtomic(*dir / "gc-bad.yaml", "gc: {keep_runs: 3}\n").ok());
+  EXPECT_NE(LoadConfigFile((*dir / "gc-bad.yaml").string()).status().message().find("gc.keep_runs: unknown setting"),
+            std::string::npos);
+  ASSERT_TRUE(WriteFileAtomic(*dir / "gc-neg.yaml", "gc: {grace_minutes: -1}\n").ok());
+  EXPECT_NE(LoadConfigFile((*dir / "gc-neg.yaml").string()).status().message().find("gc.grace_minutes: must be >= 0"),
+            std::string::npos);
   std::string host;
   int port = 0;
   ASSERT_TRUE(ParseHostPort("127.0.0.1:8080", &host, &port).ok());

@@ -10,6 +10,7 @@
 #include "core/fs.h"
 #include "core/sha256.h"
 #include "data/csv.h"
+#include "data/table_file.h"
 #include "operators/json_schema.h"
 #include "operators/task_contract.h"
 
@@ -64,7 +65,7 @@ void CheckOutputs(const Json& expect, const TaskSpec& spec, const TaskOutputs& o
       continue;
     }
     if (!want.contains("rows") && !want.contains("columns")) continue;
-    auto table = data::ReadCsvFile((fs::path(slot->second.dir) / written->second.file).string());
+    auto table = data::ReadTableFile((fs::path(slot->second.dir) / written->second.file).string(), {"auto"});
     if (!table.ok()) {
       problems.push_back(at + ": not a readable table: " + table.status().message());
       continue;

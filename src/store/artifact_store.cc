@@ -4,13 +4,17 @@
 #include "store/artifact_store.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <openssl/evp.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <set>
 #include <vector>
+
+#include "core/sha256.h"
 
 namespace tandem::store {
 namespace {
@@ -29,6 +33,17 @@ bool IsDigest(const std::string& s) {
 
 fs::path ContentPath(const fs::path& root, const std::string& digest) {
   return root / "sha256" / digest.substr(0, 2) / digest;
+}
+
+// A put of content already stored marks the file as new again, so a sweep running with
+// an older cutoff spares it until the caller has recorded its reference.
+void Touch(const fs::path& path) { ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0); }
+
+// Last modification of `path` in ms since the epoch (0 when it cannot be read).
+TimeMs ModifiedMs(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<TimeMs>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1'000'000;
 }
 
 // fsync on the folder makes a rename into it durable.
@@ -98,7 +113,10 @@ class HashingTemp {
     std::error_code ec;
     fs::create_directories(dest.parent_path(), ec);
     if (ec) return IoError("cannot create '" + dest.parent_path().string() + "': " + ec.message());
-    if (fs::exists(dest, ec)) return digest;  // already stored; the destructor drops ours
+    if (fs::exists(dest, ec)) {  // already stored; the destructor drops ours
+      Touch(dest);
+      return digest;
+    }
     if (::rename(path_.c_str(), dest.c_str()) != 0) {
       return IoError("cannot move artifact into '" + dest.string() + "': " + Errno());
     }
@@ -124,6 +142,7 @@ ArtifactStore::ArtifactStore(std::filesystem::path data_dir, Store& store)
 
 Result<ArtifactRecord> ArtifactStore::PutFile(const std::filesystem::path& src,
                                               const std::string& kind, const Json& meta) {
+  std::shared_lock lock(mu_);
   int in = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) {
     Status st(errno == ENOENT ? StatusCode::kNotFound : StatusCode::kIoError,
@@ -152,8 +171,48 @@ Result<ArtifactRecord> ArtifactStore::PutFile(const std::filesystem::path& src,
   return store_.GetArtifact(digest);
 }
 
+Result<ArtifactRecord> ArtifactStore::LinkFile(const std::filesystem::path& src,
+                                              const std::string& kind, const Json& meta) {
+  std::shared_lock lock(mu_);
+  ASSIGN_OR_RETURN(std::string digest, Sha256File(src));
+  std::error_code ec;
+  const int64_t size = static_cast<int64_t>(fs::file_size(src, ec));
+  if (ec) return IoError("cannot read '" + src.string() + "': " + ec.message());
+  // The operator may not have flushed its file: the link must not publish lost bytes.
+  int fd = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || ::fsync(fd) != 0) {
+    if (fd >= 0) ::close(fd);
+    return IoError("cannot flush '" + src.string() + "': " + Errno());
+  }
+  ::close(fd);
+  const fs::path dest = ContentPath(root_, digest);
+  fs::create_directories(dest.parent_path(), ec);
+  if (ec) return IoError("cannot create '" + dest.parent_path().string() + "': " + ec.message());
+  // Read-only: the one copy now also backs every task that reads this artifact.
+  ::chmod(src.c_str(), 0444);
+  if (::link(src.c_str(), dest.c_str()) == 0) {
+    SyncDir(dest.parent_path());
+  } else if (errno == EEXIST) {
+    Touch(dest);
+    // Stored before (an identical output of another task): `src` becomes a second name
+    // of that file, so the copy it was is freed. Best effort: a failure keeps `src`.
+    const fs::path tmp = src.string() + ".link-tmp";
+    fs::remove(tmp, ec);
+    if (::link(dest.c_str(), tmp.c_str()) == 0 && ::rename(tmp.c_str(), src.c_str()) != 0) fs::remove(tmp, ec);
+  } else if (errno == EXDEV || errno == EPERM || errno == EMLINK) {
+    lock.unlock();
+    return PutFile(src, kind, meta);
+  } else {
+    return IoError("cannot link '" + src.string() + "' into '" + dest.string() + "': " + Errno());
+  }
+  ArtifactRecord row{digest, size, kind, meta, 0};
+  RETURN_IF_ERROR(store_.PutArtifact(row));
+  return store_.GetArtifact(digest);
+}
+
 Result<ArtifactRecord> ArtifactStore::PutBytes(std::string_view bytes, const std::string& kind,
                                                const Json& meta) {
+  std::shared_lock lock(mu_);
   HashingTemp tmp;
   RETURN_IF_ERROR(tmp.Open(root_));
   RETURN_IF_ERROR(tmp.Write(bytes.data(), bytes.size()));
@@ -161,6 +220,44 @@ Result<ArtifactRecord> ArtifactStore::PutBytes(std::string_view bytes, const std
   ArtifactRecord row{digest, tmp.size(), kind, meta, 0};
   RETURN_IF_ERROR(store_.PutArtifact(row));
   return store_.GetArtifact(digest);
+}
+
+Result<ArtifactStore::SweepResult> ArtifactStore::Sweep(TimeMs before_ms) {
+  std::unique_lock lock(mu_);
+  SweepResult result;
+  std::set<std::string> rows;
+  std::set<std::string> referenced;
+  RETURN_IF_ERROR(store_.Transaction([&]() -> Status {
+    ASSIGN_OR_RETURN(referenced, store_.ReferencedDigests());
+    ASSIGN_OR_RETURN(std::vector<ArtifactRecord> all, store_.ListArtifacts());
+    std::vector<std::string> doomed;
+    for (auto& a : all) {
+      rows.insert(a.digest);
+      if (referenced.count(a.digest) || a.created_ms >= before_ms) continue;
+      const fs::path path = ContentPath(root_, a.digest);
+      if (fs::exists(path) && ModifiedMs(path) >= before_ms) continue;
+      doomed.push_back(a.digest);
+      result.bytes += a.size;
+      result.removed.push_back(std::move(a));
+    }
+    return store_.DeleteArtifactRows(doomed);
+  }));
+  std::error_code ec;
+  for (const auto& a : result.removed) fs::remove(ContentPath(root_, a.digest), ec);
+  // What a crash left: content files whose row was never written, and temp files.
+  for (auto it = fs::recursive_directory_iterator(root_, ec); !ec && it != fs::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const fs::path& p = it->path();
+    const std::string name = p.filename().string();
+    const bool stray_content = IsDigest(name) && !rows.count(name) && !referenced.count(name);
+    const bool stray_temp = name.rfind("tmp-", 0) == 0;
+    if ((stray_content || stray_temp) && ModifiedMs(p) < before_ms) {
+      fs::remove(p, ec);
+      ++result.stray_files;
+    }
+  }
+  return result;
 }
 
 Result<std::filesystem::path> ArtifactStore::PathOf(const std::string& digest) const {

@@ -61,6 +61,10 @@ Status Stmt::Run() {
   }
 }
 
+int Stmt::Columns() const { return sqlite3_column_count(stmt_); }
+
+bool Stmt::IsText(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_TEXT; }
+
 std::string Stmt::Text(int col) const {
   const unsigned char* text = sqlite3_column_text(stmt_, col);
   if (text == nullptr) return "";

@@ -54,6 +54,8 @@ class Stmt {
   Status Run();
 
   std::string Text(int col) const;
+  int Columns() const;      // columns of the current row
+  bool IsText(int col) const;
   int64_t Int(int col) const;
   double Double(int col) const;
   // kInternal naming the column when the stored text is not JSON.

@@ -78,6 +78,15 @@ class SqliteStore : public Store {
   Status SetTaskNotBefore(const std::string& task_id, TimeMs not_before_ms) override;
   Result<std::map<std::string, TimeMs>> ListTaskNotBefore(const std::string& run_id) override;
 
+  // Deletes and garbage collection: sqlite_store_cleanup.cc.
+  Status DeleteRun(const std::string& id) override;
+  Status DeleteDataset(const std::string& name, int version) override;
+  Status DeleteModelVersion(const std::string& name, int version) override;
+  Result<std::vector<RunRecord>> ListRunsFinishedBefore(TimeMs before_ms) override;
+  Result<std::vector<ArtifactRecord>> ListArtifacts() override;
+  Result<std::set<std::string>> ReferencedDigests() override;
+  Status DeleteArtifactRows(const std::vector<std::string>& digests) override;
+
  private:
   // Runs fn under the lock inside a savepoint: for writes.
   Status Atomic(const std::function<Status()>& fn);

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -159,6 +160,33 @@ class Store {
   virtual Result<std::map<std::string, TimeMs>> ListTaskNotBefore(const std::string& /*run_id*/) {
     return Lacks("retry times");
   }
+
+  // --- Deletes and garbage collection ---
+  // SqliteStore implements them in sqlite_store_cleanup.cc. Deletes remove rows only;
+  // an artifact's bytes go only through ArtifactStore::Sweep (store/gc.h).
+
+  // Removes a run and its tasks. kNotFound names the run; kFailedPrecondition while the
+  // run or one of its tasks has not ended ("cancel it first").
+  virtual Status DeleteRun(const std::string& /*id*/) { return Lacks("deletes"); }
+  // Removes one version of a dataset (0 = every version). kNotFound names it;
+  // kFailedPrecondition names an unfinished run that reads it.
+  virtual Status DeleteDataset(const std::string& /*name*/, int /*version*/) { return Lacks("deletes"); }
+  // Removes one model version with its tags (and the model, with its last version).
+  // kNotFound names it; kFailedPrecondition names the service (its stable or canary
+  // version, or a replica) or the alias that uses it.
+  virtual Status DeleteModelVersion(const std::string& /*name*/, int /*version*/) { return Lacks("deletes"); }
+  // Finished runs (terminal, finished_ms > 0) that finished before `before_ms`, oldest first.
+  virtual Result<std::vector<RunRecord>> ListRunsFinishedBefore(TimeMs /*before_ms*/) { return Lacks("deletes"); }
+  // Every artifact row, by digest.
+  virtual Result<std::vector<ArtifactRecord>> ListArtifacts() { return Lacks("garbage collection"); }
+  // Every artifact digest some row names: any 64-hex-character word in any text of any
+  // table (dataset versions, task inputs and outputs with their meta, model versions,
+  // operators, service specs, and whatever a later migration adds), then, from the
+  // artifacts so found, the digests their own meta names. Over-marking (a cache key
+  // looks like a digest) only keeps more; nothing named is ever missed.
+  virtual Result<std::set<std::string>> ReferencedDigests() { return Lacks("garbage collection"); }
+  // Removes these artifact rows (the files are the caller's).
+  virtual Status DeleteArtifactRows(const std::vector<std::string>& /*digests*/) { return Lacks("garbage collection"); }
 
  private:
   static Status Lacks(const char* what) {

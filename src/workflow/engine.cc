@@ -8,6 +8,7 @@
 #include <algorithm>
 
 #include "core/log.h"
+#include "operators/foreign_inputs.h"
 #include "resources/grant_limits.h"
 #include "resources/resource_request.h"
 #include "workflow/duration.h"
@@ -181,6 +182,7 @@ void Engine::PollRunning(Running& r, bool* finished) {
 
 void Engine::CompleteTask(RunState& run, Running& r, const ExitInfo& exit) {
   TaskState& task = run.tasks[r.task];
+  operators::RemoveForeignInputs(r.task_dir.string());  // an exec task's CSV inputs
   const bool have_outputs = fs::exists(r.task_dir / "outputs.json");
   // An adopted process is not our child: its exit code is unknown (-1), and a valid
   // outputs.json is the only evidence that it succeeded.

@@ -1,5 +1,7 @@
 #include "workflow/task_launch.h"
 
+#include "operators/foreign_inputs.h"
+
 namespace tandem::workflow {
 
 namespace fs = std::filesystem;
@@ -40,6 +42,7 @@ Result<PreparedAttempt> PrepareAttempt(const fs::path& data_dir,
     spec.outputs[port] = operators::OutputSlot{dir.string(), pd.type};
   }
   spec.allocation = allocation;
+  RETURN_IF_ERROR(operators::PrepareForeignInputs(def, p.task_dir.string(), &spec));
   RETURN_IF_ERROR(operators::WriteTaskSpec(p.task_dir.string(), spec));
 
   ASSIGN_OR_RETURN(p.process, operators::RuntimeProcess(def, runtime, p.task_dir.string(), spec));

@@ -15,6 +15,8 @@ Result<CollectedOutputs> CollectOutputs(const std::filesystem::path& task_dir,
                              "' has no output port '" + port + "'");
     }
   }
+  // Each output file is hard-linked into the artifact store, not copied: the task dir's
+  // out/<port>/ name and the artifact are one copy of the bytes on disk.
   CollectedOutputs collected;
   for (const auto& [port, pd] : def.outputs) {
     auto it = out.outputs.find(port);
@@ -28,7 +30,7 @@ Result<CollectedOutputs> CollectOutputs(const std::filesystem::path& task_dir,
     if (!fs::is_regular_file(file, ec)) {
       return InvalidArgument(field + ": '" + it->second.file + "' is not a file");
     }
-    ASSIGN_OR_RETURN(store::ArtifactRecord a, artifacts.PutFile(file, pd.type, it->second.meta));
+    ASSIGN_OR_RETURN(store::ArtifactRecord a, artifacts.LinkFile(file, pd.type, it->second.meta));
     collected.outputs[port] = {{"digest", a.digest}, {"type", pd.type}, {"meta", it->second.meta}};
   }
   if (!out.metrics.empty()) collected.outputs["_metrics"] = out.metrics;

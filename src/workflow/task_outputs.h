@@ -15,7 +15,8 @@ struct CollectedOutputs {
   Json register_model;            // outputs.json "register", null when absent
 };
 
-// Reads <task_dir>/outputs.json and stores one artifact per output port. Fails
+// Reads <task_dir>/outputs.json and links each output port's file into the artifact
+// store (ArtifactStore::LinkFile: one copy on disk, read-only from then on). Fails
 // (kInvalidArgument naming the field, or the store's error) when outputs.json is
 // missing or malformed, a port is not declared by `def`, a required port is missing,
 // or a file is absent or escapes its port dir (<task_dir>/out/<port>/).

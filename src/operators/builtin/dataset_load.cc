@@ -1,7 +1,7 @@
 // dataset-load: the table of a dataset in the store, as a pipeline's starting point.
 // The engine resolves params.dataset (and dataset_version) and hands the dataset's file
 // over as input port "dataset" with meta {"schema": {...}, "dataset": {...}}.
-#include "data/csv.h"
+#include "data/table_file.h"
 #include "data/schema.h"
 #include "operators/builtin/builtin.h"
 #include "operators/builtin/table_ports.h"
@@ -33,8 +33,9 @@ OperatorDef Definition() {
 Status Run(TaskContext& ctx) {
   ASSIGN_OR_RETURN(InputArtifact in, ctx.Input("dataset"));
   ctx.Progress(0.1, "reading dataset");
-  // A dataset file is whatever was uploaded: let the reader recognise the sklearn layout.
-  auto table = data::ReadCsvFile(in.path, {"auto"});
+  // A dataset file is TTB1, or (stored before TTB1) whatever was uploaded: let the CSV
+  // reader recognise the sklearn layout.
+  auto table = data::ReadTableFile(in.path, {"auto"});
   if (!table.ok()) return table.status().WithContext("inputs.dataset");
   Json hints = in.meta.value("schema", Json::object());
   if (!hints.is_object()) hints = Json::object();

@@ -1,6 +1,6 @@
 #include "operators/builtin/table_ports.h"
 
-#include "data/csv.h"
+#include "data/table_file.h"
 #include "data/schema.h"
 #include "data/transform.h"
 
@@ -9,8 +9,9 @@ namespace tandem::operators::builtin {
 Result<TableInput> ReadTableInput(const TaskContext& ctx, const std::string& port) {
   ASSIGN_OR_RETURN(InputArtifact in, ctx.Input(port));
   TableInput out;
-  // Tables between operators are always plain CSV; never guess the sklearn layout.
-  auto table = data::ReadCsvFile(in.path, {"csv"});
+  // Tables between operators are TTB1 (data/table_file.h) or, from foreign operators,
+  // plain CSV; never guess the sklearn layout.
+  auto table = data::ReadTableFile(in.path, {"csv"});
   if (!table.ok()) return table.status().WithContext("inputs." + port);
   out.table = std::move(table).value();
   auto schema = DeriveSchema(out.table, in.meta);
@@ -43,7 +44,7 @@ Status WriteTableOutput(TaskContext& ctx, const std::string& port, const data::T
   if (!lineage.dataset.is_null()) meta["dataset"] = lineage.dataset;
   if (!lineage.transforms.empty()) meta["transforms"] = lineage.transforms;
   ASSIGN_OR_RETURN(std::string path, ctx.AddOutput(port, kTableFile, std::move(meta)));
-  return data::WriteCsv(table, path);
+  return data::WriteTableFile(table, path);
 }
 
 }  // namespace tandem::operators::builtin

@@ -1,6 +1,6 @@
 #pragma once
-// Private to the operators module: tables on operator ports. A table artifact is a CSV
-// file with a header (data/csv.h); its meta is its schema (data/schema.h) plus its
+// Private to the operators module: tables on operator ports. A table artifact is a TTB1
+// file (data/table_file.h), or CSV with a header from a foreign operator; its meta is its schema (data/schema.h) plus its
 // lineage: the "dataset" it came from, when known, and the "transforms" fitted on the
 // way (data/transform.h), passed along so that models keep both.
 #include <string>
@@ -25,7 +25,7 @@ struct TableInput {
 };
 
 // The file name every table output gets in its port dir.
-inline constexpr const char* kTableFile = "table.csv";
+inline constexpr const char* kTableFile = "table.ttb";
 
 // Reads the table on input `port`; meta is its schema and lineage. kInvalidArgument
 // names a meta "transforms" that is not a valid chain.

@@ -2,6 +2,7 @@
 
 #include "core/fs.h"
 #include "data/csv.h"
+#include "data/table_file.h"
 #include "operators/builtin_library.h"
 
 namespace tandem::operators {
@@ -61,7 +62,7 @@ InputArtifact TaskHarness::TableArtifact(const data::Table& table, const std::st
 }
 
 data::Table TaskHarness::ReadTable(const TaskRun& run, const std::string& port) {
-  auto table = data::ReadCsvFile(Artifact(run, port, "table").path, {"csv"});
+  auto table = data::ReadTableFile(Artifact(run, port, "table").path, {"csv"});
   EXPECT_TRUE(table.ok()) << table.status().ToString();
   return table.ok() ? *table : data::Table{};
 }

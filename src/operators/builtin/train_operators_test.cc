@@ -8,6 +8,7 @@
 
 #include "core/fs.h"
 #include "data/csv.h"
+#include "data/table_file.h"
 #include "operators/builtin/task_harness.h"
 
 namespace tandem::operators {
@@ -113,8 +114,11 @@ TEST_F(TrainOperatorsTest, BreastCancerMatchesPythonXgboostAndSklearn) {
 
   const Json classes = split_.outputs.outputs["train"].meta["classes"];
   std::string skip;
-  Json ref = RunReference(root_.string(), Artifact(split_, "train", "table").path,
-                          Artifact(split_, "test", "table").path, classes, &skip);
+  // The reference reads CSV, as a foreign program gets it (data/table_file.h).
+  const std::string train_csv = (root_ / "train.csv").string(), test_csv = (root_ / "test.csv").string();
+  ASSERT_TRUE(data::ConvertToCsvFile(Artifact(split_, "train", "table").path, train_csv).ok());
+  ASSERT_TRUE(data::ConvertToCsvFile(Artifact(split_, "test", "table").path, test_csv).ok());
+  Json ref = RunReference(root_.string(), train_csv, test_csv, classes, &skip);
   if (ref.is_null()) GTEST_SKIP() << skip;
   const double our_auc = xgb["roc_auc"].get<double>(), py_auc = ref["xgb_auc"].get<double>();
   const double our_acc = logreg["accuracy"].get<double>(), py_acc = ref["logreg_accuracy"].get<double>();
