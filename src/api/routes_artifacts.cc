@@ -1,7 +1,10 @@
 // Artifacts by digest: the bytes (streamed from the artifact store, never read into
 // memory), their metadata, and for tables a preview (columns, first rows, profile).
 #include "api/routes.h"
+#include <fstream>
+
 #include "data/csv.h"
+#include "data/table_file.h"
 #include "data/profile.h"
 
 namespace tandem::api {
@@ -11,12 +14,16 @@ constexpr int kDefaultPreviewRows = 20;
 constexpr int kMaxPreviewRows = 1000;
 constexpr size_t kProfileBins = 10;
 
-// The media type a download carries, by the artifact's kind (port type).
-std::string ContentTypeFor(const store::ArtifactRecord& a) {
+// The media type of the stored bytes, by the artifact's kind (port type); a table is
+// told by its first bytes (TTB1 or, for artifacts stored before it, CSV).
+std::string ContentTypeFor(const store::ArtifactRecord& a, const std::string& path) {
   if (a.kind == "table") {
-    // Tables are stored as CSV unless their meta names another format.
-    std::string format = a.meta.is_object() ? a.meta.value("format", "csv") : "csv";
-    return format == "csv" ? "text/csv" : "application/octet-stream";
+    char head[4] = {};
+    std::ifstream in(path, std::ios::binary);
+    in.read(head, sizeof head);
+    return data::IsTableFile(std::string_view(head, static_cast<size_t>(in.gcount())))
+               ? "application/vnd.tandem.table"
+               : "text/csv";
   }
   if (a.kind == "metrics" || a.kind == "report") return "application/json";
   if (a.kind == "images") return "application/x-tar";
@@ -35,9 +42,9 @@ Result<Located> Locate(Platform& p, const std::string& digest) {
   return Located{std::move(record), path.string()};
 }
 
-Json MetaJson(const store::ArtifactRecord& a) {
+Json MetaJson(const store::ArtifactRecord& a, const std::string& path) {
   return {{"digest", a.digest}, {"size", a.size}, {"kind", a.kind}, {"meta", a.meta},
-          {"content_type", ContentTypeFor(a)}, {"created_ms", a.created_ms}};
+          {"content_type", ContentTypeFor(a, path)}, {"created_ms", a.created_ms}};
 }
 
 Json Cell(const data::Column& c, size_t row) {
@@ -53,7 +60,7 @@ Result<Json> Preview(Platform& p, const std::string& digest, int rows) {
                            ", not a table: only tables have a preview");
   }
   // The one call that reads a stored table.
-  ASSIGN_OR_RETURN(data::Table table, data::ReadCsvFile(a.path, {"csv"}));
+  ASSIGN_OR_RETURN(data::Table table, data::ReadTableFile(a.path));
   Json columns = Json::array();
   for (const auto& c : table.columns) {
     columns.push_back({{"name", c.name}, {"type", data::ColumnTypeName(c.type)}});
@@ -64,7 +71,7 @@ Result<Json> Preview(Platform& p, const std::string& digest, int rows) {
     for (const auto& c : table.columns) row.push_back(Cell(c, r));
     head.push_back(std::move(row));
   }
-  Json out = MetaJson(a.record);
+  Json out = MetaJson(a.record, a.path);
   out["rows"] = table.rows;
   out["columns"] = std::move(columns);
   out["head"] = std::move(head);
@@ -78,7 +85,7 @@ void AddArtifactRoutes(http::Server& server, Platform& p) {
   server.Route("GET", "/api/v1/artifacts/{digest}", [&p](const http::Request& req) {
     auto a = Locate(p, req.params.at("digest"));
     if (!a.ok()) return http::ErrorResponse(a.status());
-    http::Response r = http::FileResponse(a->path, ContentTypeFor(a->record));
+    http::Response r = http::FileResponse(a->path, ContentTypeFor(a->record, a->path));
     r.headers["ETag"] = "\"" + a->record.digest + "\"";
     r.headers["X-Tandem-Kind"] = a->record.kind;
     return r;
@@ -86,7 +93,7 @@ void AddArtifactRoutes(http::Server& server, Platform& p) {
   server.Route("GET", "/api/v1/artifacts/{digest}/meta", [&p](const http::Request& req) {
     return Reply([&]() -> Result<Json> {
       ASSIGN_OR_RETURN(Located a, Locate(p, req.params.at("digest")));
-      return MetaJson(a.record);
+      return MetaJson(a.record, a.path);
     }());
   });
   server.Route("GET", "/api/v1/artifacts/{digest}/preview", [&p](const http::Request& req) {

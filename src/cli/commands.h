@@ -35,9 +35,10 @@ int RunLogs(const ApiClient& api, const std::string& id, const std::string& node
 
 // Without `port`, lists the node's output ports (type, size, digest); with it, writes
 // the port's artifact to `out_file`, or to stdout when "" or "-" (refusing binary
-// content on a terminal). kNotFound names an unknown run, node or port.
+// content on a terminal); a table as CSV unless `raw`. kNotFound names an unknown run,
+// node or port.
 int RunOutput(const ApiClient& api, const std::string& run, const std::string& node,
-              const std::string& port, const std::string& out_file);
+              const std::string& port, const std::string& out_file, bool raw = false);
 
 // `json` prints the server's document instead of a table (here and in the shows below).
 // The key metric is the production version's when an alias "production" exists.

@@ -74,7 +74,7 @@ class Artifacts(unittest.TestCase):
 
     def test_download_has_content_type_size_and_digest(self):
         for node, port, kind, ctype in [("train", "model", "model", "application/octet-stream"),
-                                        ("split", "test", "table", "text/csv"),
+                                        ("split", "test", "table", "application/vnd.tandem.table"),
                                         ("profile", "report", "report", "application/json")]:
             digest = self.digest(node, port)
             status, headers, body = self.download(digest)
@@ -100,6 +100,20 @@ class Artifacts(unittest.TestCase):
         self.assertEqual(sha256(data), self.digest("train", "model"))
         self.assertIn("wrote " + out, p.stderr)
         self.assertFalse(os.path.exists(out + ".part"))
+
+    def test_run_output_of_a_table_is_csv_unless_raw(self):
+        out = os.path.join(self.server.data_dir, "test.csv")
+        self.server.cli("run", "output", self.run_id, "split", "test", "-o", out)
+        with open(out) as f:
+            lines = f.read().splitlines()
+        self.assertEqual(len(lines), 1 + 142)  # header + a quarter of 569 rows
+        self.assertIn("target", lines[0].split(","))
+        raw = os.path.join(self.server.data_dir, "test.ttb")
+        self.server.cli("run", "output", self.run_id, "split", "test", "--raw", "-o", raw)
+        with open(raw, "rb") as f:
+            data = f.read()
+        self.assertEqual(data[:4], b"TTB1")
+        self.assertEqual(sha256(data), self.digest("split", "test"))
 
     def test_run_output_to_stdout(self):
         p = self.server.cli("run", "output", self.run_id, "profile", "report")
@@ -131,7 +145,8 @@ class Artifacts(unittest.TestCase):
         digest = self.digest("split", "test")
         status, preview = self.server.api("GET", f"/api/v1/artifacts/{digest}/preview?rows=5")
         self.assertEqual(status, 200, preview)
-        _, _, body = self.download(digest)
+        status, body = self.server.api("GET", f"/api/v1/artifacts/{digest}/csv", raw=True)
+        self.assertEqual(status, 200)
         lines = body.decode().splitlines()
         header = lines[0].split(",")
         self.assertEqual([c["name"] for c in preview["columns"]], header)
