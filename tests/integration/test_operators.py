@@ -2,6 +2,7 @@
 a failing test blocks publishing; params that break a schema are refused before anything
 runs; the bundled sklearn operators are published and train; forms come from schemas."""
 import csv
+import io
 import json
 import os
 import shutil
@@ -145,10 +146,10 @@ nodes:
         return [t for t in body["tasks"] if t["node"] == node][0]
 
     def artifact_rows(self, output):
-        digest = output["digest"]
-        path = os.path.join(self.server.data_dir, "artifacts", "sha256", digest[:2], digest)
-        with open(path, newline="") as f:
-            return list(csv.DictReader(f))
+        """A table artifact's rows, as people get them: CSV (it is stored as TTB1)."""
+        status, body = self.server.api("GET", f"/api/v1/artifacts/{output['digest']}/csv", raw=True)
+        self.assertEqual(status, 200, body)
+        return list(csv.DictReader(io.StringIO(body.decode(), newline="")))
 
     def test_forest_evaluated_compared_with_xgboost_and_scored_by_predict(self):
         s = self.server

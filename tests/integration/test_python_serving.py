@@ -63,7 +63,7 @@ def bundled_model_operators():
             continue
         with open(manifest) as f:
             text = f.read()
-        if re.search(r"^category: train$", text, re.M) and re.search(r"^  model: \{type: model\}", text, re.M):
+        if re.search(r"^category: train$", text, re.M) and re.search(r"^  model: \{type: model[,}]", text, re.M):
             found.append(name)
     return found
 
