@@ -276,6 +276,30 @@ nodes:
         tested = s.cli("operator", "test", folder).stdout
         self.assertIn("all 2 tests passed", tested)
         self.assertIn("TANDEM_INPUT_<PORT>", s.cli("operator", "init", "--help").stdout)
+        # Published, it trains in a pipeline and its model is served by the python backend.
+        s.cli("operator", "publish", folder)
+        s.cli("dataset", "import", "iris-trainer", os.path.join(SKLEARN_DATA, "iris.csv"))
+        run = s.cli("run", "--wait", self.pipeline("trainer", """
+name: iris-my-trainer
+nodes:
+  load: {operator: dataset-load, params: {dataset: iris-trainer}}
+  split: {operator: split, inputs: {table: load.table}, params: {test_fraction: 0.3, seed: 7, stratify: true}}
+  fit: {operator: my-trainer, inputs: {train: split.train, test: split.test}}
+  register: {operator: register-model, inputs: {model: fit.model, metrics: fit.metrics}, params: {name: iris-mine}}
+"""))
+        self.assertIn("succeeded", run.stdout.splitlines()[-1], run.stdout)
+        self.assertIn("ready", s.cli("service", "deploy", "iris-mine", "--name", "iris-mine").stdout)
+        try:
+            rows = sklearn_rows("iris.csv", 150)
+            status, resp = s.api("POST", "/v2/models/iris-mine/infer",
+                                 infer_body([features for features, _ in rows]))
+            self.assertEqual(status, 200, resp)
+            names = next(o for o in resp["outputs"] if o["name"] == "class")["data"]
+            classes = ["setosa", "versicolor", "virginica"]
+            correct = sum(1 for n, (_, label) in zip(names, rows) if n == classes[int(label)])
+            self.assertGreaterEqual(correct / len(rows), 0.9)
+        finally:
+            s.cli("service", "stop", "iris-mine", check=False)
 
     def test_wine_cleaned_and_scaled_model_serves_raw_rows(self):
         s = self.server
