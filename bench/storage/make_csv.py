@@ -1,4 +1,4 @@
-"""Writes a CSV of about TARGET_MB megabytes (default 240: uploads are capped at 256 MiB)
+"""Writes a CSV of about TARGET_MB megabytes (default 240)
 from statsmodels' `fair` data set (Fair's 1978 affairs survey, 6,366 rows, Debian's
 python3-statsmodels): its rows repeated with small noise on the continuous columns,
 a few cells left empty, occupation as text and the label yes/no.
