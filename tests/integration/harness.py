@@ -93,6 +93,23 @@ class Tandem:
             except ValueError:
                 return e.code, text
 
+    def run(self, run_id):
+        """GET /api/v1/runs/ID: the run with its tasks (AssertionError when not 200)."""
+        status, body = self.api("GET", f"/api/v1/runs/{run_id}")
+        if status != 200:
+            raise AssertionError(f"GET run {run_id}: {status} {body}")
+        return body
+
+    def wait_run(self, run_id, timeout=120, poll=0.1):
+        """The run once it succeeded, failed or was cancelled."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            body = self.run(run_id)
+            if body["state"] in ("succeeded", "failed", "cancelled"):
+                return body
+            time.sleep(poll)
+        raise AssertionError(f"run {run_id} did not finish in {timeout} s: {self.server_log()}")
+
     def cli(self, *args, check=True, timeout=300, input=None, cwd=None):
         p = subprocess.run([self.binary, "--server", self.url, *args], capture_output=True,
                            text=True, timeout=timeout, input=input, cwd=cwd)

@@ -79,20 +79,6 @@ class EngineDurability(unittest.TestCase):
     def tearDownClass(cls):
         cls.server.stop()
 
-    def run_state(self, run_id):
-        status, body = self.server.api("GET", f"/api/v1/runs/{run_id}")
-        self.assertEqual(status, 200, body)
-        return body
-
-    def wait_done(self, run_id, timeout=120):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            body = self.run_state(run_id)
-            if body["state"] in ("succeeded", "failed", "cancelled"):
-                return body
-            time.sleep(0.1)
-        self.fail(f"run {run_id} did not finish: {self.server.server_log()}")
-
     def test_a_kill9_mid_run_repeats_no_finished_node(self):
         s = self.server
         log = os.path.join(self.tmp, "ran.log")
@@ -106,7 +92,7 @@ class EngineDurability(unittest.TestCase):
         deadline = time.time() + 60
         running = []
         while time.time() < deadline:
-            tasks = self.run_state(run_id)["tasks"]
+            tasks = self.server.run(run_id)["tasks"]
             done = [t["node"] for t in tasks if t["state"] == "succeeded"]
             running = [t["node"] for t in tasks if t["state"] == "running"]
             if len(done) >= 4 and running:
@@ -116,7 +102,7 @@ class EngineDurability(unittest.TestCase):
         s.kill9()
         # Whatever ran up to the kill, as the store saw it just before.
         s.start()
-        body = self.wait_done(run_id)
+        body = self.server.wait_run(run_id)
         self.assertEqual(body["state"], "succeeded", body.get("error"))
         self.assertEqual([t["state"] for t in body["tasks"]], ["succeeded"] * 20)
 
@@ -161,7 +147,7 @@ class EngineDurability(unittest.TestCase):
         self.assertIn("retrain", s.cli("schedule", "list").stdout)
         fired = s.cli("event", "fire", "drift:cancer", "--payload", '{"who": "monitor", "psi": 0.3}')
         run_id = fired.stdout.strip()
-        self.assertEqual(self.wait_done(run_id)["state"], "succeeded")
+        self.assertEqual(self.server.wait_run(run_id)["state"], "succeeded")
         with open(log) as f:
             self.assertEqual(f.read().split(), ["monitor"])
         self.assertIn("trigger schedule retrain (event drift:cancer)", s.cli("run", "show", run_id).stdout)

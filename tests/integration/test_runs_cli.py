@@ -57,20 +57,6 @@ class RunsCli(unittest.TestCase):
             f.write(text)
         return path
 
-    def run_of(self, run_id):
-        status, body = self.server.api("GET", f"/api/v1/runs/{run_id}")
-        self.assertEqual(status, 200, body)
-        return body
-
-    def wait_done(self, run_id, timeout=120):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            run = self.run_of(run_id)
-            if run["state"] in ("succeeded", "failed", "cancelled"):
-                return run
-            time.sleep(0.2)
-        self.fail(f"run {run_id} did not finish")
-
     def test_a_new_label_on_the_same_csv_trains_a_new_model(self):
         s = self.server
         data = os.path.join(s.data_dir, "fair.csv")
@@ -81,7 +67,7 @@ class RunsCli(unittest.TestCase):
         s.cli("dataset", "import", "fair", data, "--label", "rate_marriage")
         run_id = s.cli("run", spec, "--wait").stdout.splitlines()[0]
         # Nothing of the first run is reused: every task ran on the new label.
-        self.assertEqual([t["state"] for t in self.run_of(run_id)["tasks"]], ["succeeded"] * 5)
+        self.assertEqual([t["state"] for t in self.server.run(run_id)["tasks"]], ["succeeded"] * 5)
         status, model = s.api("GET", "/api/v1/models/fair")
         self.assertEqual(status, 200, model)
         first, second = model["versions"][0], model["versions"][1]
@@ -105,7 +91,7 @@ nodes:
         # Submitted without --wait: the params are what is checked, not the run's fate.
         run_id = s.cli("run", spec, "--param", "rows=7", "--param", "tag=50",
                        "--param", "frac=1", "--param", "on=true").stdout.strip()
-        self.assertEqual(self.run_of(run_id)["params"],
+        self.assertEqual(self.server.run(run_id)["params"],
                          {"rows": 7, "tag": "50", "frac": 1, "on": True})
         bad = s.cli("run", spec, "--param", "rows=many", "--param", "rouns=3", check=False)
         self.assertEqual(bad.returncode, 1)
@@ -176,7 +162,7 @@ nodes:
         self.assertEqual(p.returncode, 130)
         self.assertIn(f"run {run_id} goes on on the server; follow it with: tandem run show {run_id}"
                       f" / tandem run logs {run_id} -f", err)
-        self.assertEqual(self.wait_done(run_id)["state"], "succeeded")
+        self.assertEqual(self.server.wait_run(run_id)["state"], "succeeded")
 
     def test_commands_say_what_they_did_not_do(self):
         s = self.server
