@@ -70,7 +70,8 @@ class ConnectionTable {
     std::lock_guard<std::mutex> lock(mu_);
     return sessions_.size();
   }
-  // The live session idle longest, or null when none is idle.
+  // The live session idle longest, or null when none is idle. O(open connections):
+  // called only at the cap.
   std::shared_ptr<Session> OldestIdle();
 
  private:
@@ -146,14 +147,17 @@ class Session : public std::enable_shared_from_this<Session> {
     DoRead();
   }
 
-  // Since when this connection waits for a request (steady ns), 0 while one is under way.
-  int64_t idle_since() const { return idle_since_.load(); }
+  // Since when this connection waits for a request (steady ns); 0 while one is under
+  // way or once it was picked to be closed.
+  int64_t idle_since() const { return evicted_.load() ? 0 : idle_since_.load(); }
 
-  // Closes the connection if it is still idle (called through its strand).
+  // Closes the connection if it is still idle (on its strand). Until then it is not
+  // picked again, so a burst of new connections at the cap closes as many idle ones.
   void CloseIfIdle() {
+    evicted_.store(true);
     auto self = shared_from_this();
     asio::post(stream_.get_executor(), [self] {
-      if (self->idle_since_.load() == 0) return;
+      if (self->idle_since_.load() == 0) return self->evicted_.store(false);
       beast::error_code ignored;
       self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
       self->stream_.socket().close(ignored);
@@ -440,6 +444,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const ServerOptions& options_;
   uint64_t id_ = 0;  // in shared_.connections
   std::atomic<int64_t> idle_since_{0};
+  std::atomic<bool> evicted_{false};
   Router::Kind kind_;  // of the request being read
   BodyLimit limit_;
   beast::flat_buffer buffer_;
