@@ -28,7 +28,7 @@ Result<int> QueryInt(const http::Request& req, const std::string& key, int fallb
 void AddRoutes(http::Server& server, Platform& platform) {
   server.Route("GET", "/healthz", [](const http::Request&) {
     return http::JsonResponse({{"status", "ok"}});
-  });
+  }, http::RouteClass::kHealth);
   AddDatasetRoutes(server, platform);
   AddRunRoutes(server, platform);
   AddLogRoutes(server, platform);

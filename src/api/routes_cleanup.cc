@@ -106,7 +106,7 @@ void AddCleanupRoutes(http::Server& server, Platform& p) {
                        store::CollectGarbage(*p.store, *p.artifacts, p.config.data_dir, RealClock(), options));
       return GcJson(report, options.dry_run);
     }());
-  });
+  }, http::RouteClass::kLong);
 }
 
 }  // namespace tandem::api

@@ -53,7 +53,7 @@ void AddOperatorRoutes(http::Server& server, Platform& p) {
                                {"tests", TestsJson(outcome->tests)},
                                {"unchanged", outcome->unchanged}},
                               outcome->unchanged ? 200 : 201);
-  });
+  }, http::RouteClass::kArchive);
   // `operator validate` + `operator test` on the server: the same checks and test run as
   // a publish, nothing stored. 200 with every test's result; 400 for a bad manifest.
   server.Route("POST", "/api/v1/operators/check", [&p](const http::Request& req) {
@@ -61,7 +61,7 @@ void AddOperatorRoutes(http::Server& server, Platform& p) {
     auto outcome = p.operator_library->Check(req.body);
     if (!outcome.ok()) return http::ErrorResponse(outcome.status());
     return http::JsonResponse({{"operator", OperatorJson(outcome->def)}, {"tests", TestsJson(outcome->tests)}});
-  });
+  }, http::RouteClass::kArchive);
   // ?version=N deprecates one version; without it, every version.
   server.Route("POST", "/api/v1/operators/{name}/deprecate", [&p](const http::Request& req) {
     auto version = QueryInt(req, "version", 0);

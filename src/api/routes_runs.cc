@@ -63,7 +63,7 @@ void AddRunRoutes(http::Server& server, Platform& p) {
     auto run = p.engine->Submit(yaml, options);
     if (!run.ok()) return http::ErrorResponse(run.status());
     return Reply(RunWithTasks(p, run->id), 201);
-  });
+  }, http::RouteClass::kLong);
   server.Route("GET", "/api/v1/runs", [&p](const http::Request& req) {
     store::RunFilter filter;
     if (auto it = req.query.find("pipeline"); it != req.query.end()) filter.pipeline_name = it->second;

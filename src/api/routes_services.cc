@@ -155,17 +155,17 @@ void AddServiceRoutes(http::Server& server, Platform& p) {
   // /v2/models/<service>/... is answered by one of that service's replicas.
   server.Route("GET", "/v2/health/live", [](const http::Request&) {
     return http::JsonResponse({{"live", true}});
-  });
+  }, http::RouteClass::kHealth);
   server.Route("GET", "/v2/health/ready", [](const http::Request&) {
     return http::JsonResponse({{"ready", true}});
-  });
+  }, http::RouteClass::kHealth);
   for (const char* method : {"GET", "POST"}) {
     server.Route(method, "/v2/models/{name}", [&p](const http::Request& req) {
       return Forward(p, req, req.params.at("name"));
-    });
+    }, http::RouteClass::kInference);
     server.Route(method, "/v2/models/{name}/{rest*}", [&p](const http::Request& req) {
       return Forward(p, req, req.params.at("name"));
-    });
+    }, http::RouteClass::kInference);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "api/server.h"
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <cstdio>
 
@@ -22,15 +24,41 @@ sigset_t BlockStopSignals() {
   return set;
 }
 
+// Up to max_connections sockets plus the store, logs and replicas' pipes: the soft
+// descriptor limit (often 1,024) would refuse connections long before the cap.
+void RaiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &limit);
+}
+
 }  // namespace
 
 Status RunServer(const Config& config, const std::string& self_exe) {
   sigset_t stop_signals = BlockStopSignals();
   http::ServerOptions options;
   RETURN_IF_ERROR(ParseHostPort(config.listen, &options.host, &options.port));
-  options.threads = 4;
-  options.max_body_bytes = size_t{256} << 20;  // e.g. operator code archives; datasets are uploads
+  options.threads = 4;  // I/O only: every handler but /healthz runs in its class's pool
+  options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
+  options.max_inference_body_bytes = static_cast<uint64_t>(config.max_inference_body_bytes);
+  options.max_archive_bytes = static_cast<uint64_t>(config.max_archive_bytes);
   options.max_upload_bytes = static_cast<uint64_t>(config.max_upload_bytes);
+  options.name_settings = true;
+  // Admission (rationale): inference handlers mostly wait on a replica, so many of them
+  // and a deep queue (1,024 clients each with a request in flight fit); control handlers
+  // are short store reads and writes; long operations (operator tests, run submits,
+  // dataset imports) use whole cores, so two at a time on a small machine, and a short
+  // queue beyond which a client is told to retry rather than left to time out.
+  options.control = {8, 256};
+  options.inference = {16, 4096};
+  options.long_ops = {2, 16};
+  options.idle_timeout_s = config.idle_timeout_s;
+  options.max_connections = config.max_connections;
+  options.check_origin = true;
+  options.allowed_hosts = config.allowed_hosts;
+  options.allowed_origins = config.allowed_origins;
+  RaiseFileLimit();
 
   ASSIGN_OR_RETURN(auto platform, OpenPlatform(config, self_exe));
   options.upload_dir = UploadDir(platform->config);

@@ -45,7 +45,10 @@ Result<Config> LoadConfigFile(const std::string& path, Config base) {
   static const std::set<std::string> kKnown = {"data_dir", "listen", "log_level", "python",
                                                "max_parallel_tasks", "replica_host",
                                                "import_dir", "cluster", "scheduler_policy",
-                                               "max_upload_bytes"};
+                                               "max_upload_bytes", "max_body_bytes",
+                                               "max_inference_body_bytes", "max_archive_bytes",
+                                               "idle_timeout_s", "max_connections",
+                                               "allowed_hosts", "allowed_origins"};
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();
     if (key == "gc") {
@@ -63,6 +66,13 @@ Result<Config> LoadConfigFile(const std::string& path, Config base) {
       if (key == "max_parallel_tasks") base.max_parallel_tasks = kv.second.as<int>();
       if (key == "scheduler_policy") base.scheduler_policy = kv.second.as<std::string>();
       if (key == "max_upload_bytes") base.max_upload_bytes = kv.second.as<int64_t>();
+      if (key == "max_body_bytes") base.max_body_bytes = kv.second.as<int64_t>();
+      if (key == "max_inference_body_bytes") base.max_inference_body_bytes = kv.second.as<int64_t>();
+      if (key == "max_archive_bytes") base.max_archive_bytes = kv.second.as<int64_t>();
+      if (key == "idle_timeout_s") base.idle_timeout_s = kv.second.as<int>();
+      if (key == "max_connections") base.max_connections = kv.second.as<int>();
+      if (key == "allowed_hosts") base.allowed_hosts = kv.second.as<std::vector<std::string>>();
+      if (key == "allowed_origins") base.allowed_origins = kv.second.as<std::vector<std::string>>();
       if (key == "cluster") {
         if (!kv.second.IsMap()) return InvalidArgument(path + ": cluster: expected a mapping with nodes");
         base.cluster = YamlToJson(kv.second);
@@ -71,7 +81,14 @@ Result<Config> LoadConfigFile(const std::string& path, Config base) {
       return InvalidArgument(path + ": " + key + ": wrong type");
     }
   }
-  if (base.max_upload_bytes < 1) return InvalidArgument(path + ": max_upload_bytes: must be >= 1");
+  for (auto [name, value] : {std::pair<const char*, int64_t>{"max_upload_bytes", base.max_upload_bytes},
+                             {"max_body_bytes", base.max_body_bytes},
+                             {"max_inference_body_bytes", base.max_inference_body_bytes},
+                             {"max_archive_bytes", base.max_archive_bytes},
+                             {"idle_timeout_s", base.idle_timeout_s},
+                             {"max_connections", base.max_connections}}) {
+    if (value < 1) return InvalidArgument(path + ": " + std::string(name) + ": must be >= 1");
+  }
   if (base.max_parallel_tasks < 1) {
     return InvalidArgument(path + ": max_parallel_tasks: must be >= 1");
   }

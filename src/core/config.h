@@ -3,6 +3,7 @@
 // command-line flags. Every default works with no file at all.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/json.h"
 #include "core/status.h"
@@ -27,6 +28,20 @@ struct Config {
   // The largest upload (dataset import body) the API accepts; it streams to a temp file
   // under <data_dir>/uploads, so this bounds disk use, not memory.
   int64_t max_upload_bytes = int64_t{4} << 30;
+  // Request body limits of the API by route class (http/http.h), each answered with a 413
+  // naming the setting before the body is read: JSON/YAML control routes and run
+  // submits; inference (/v2/models/...); operator archives (check, publish).
+  int64_t max_body_bytes = int64_t{16} << 20;
+  int64_t max_inference_body_bytes = int64_t{64} << 20;
+  int64_t max_archive_bytes = int64_t{256} << 20;
+  // Connections: one waiting this long for its next request is closed; at
+  // max_connections open, the one idle longest is closed for a new one.
+  int idle_timeout_s = 60;
+  int max_connections = 10000;
+  // Host and Origin checks (http/origin_check.h): other names this server is reached
+  // under ("name" or "name:port"), and other origins whose pages may POST to it.
+  std::vector<std::string> allowed_hosts;
+  std::vector<std::string> allowed_origins;
   // `tandem gc` (store/gc.h), from the `gc:` mapping (keep_runs_days, grace_minutes):
   // finished runs older than this many days are deleted (0 = keep every run) unless a
   // model or dataset refers to them; artifacts written in the last grace_minutes stay.

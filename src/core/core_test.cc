@@ -150,5 +150,31 @@ TEST(ConfigTest, MaxUploadBytesIsReadAndMustBePositive) {
   fs::remove_all(*dir);
 }
 
+TEST(ConfigTest, HttpLimitsAndAllowedOriginsAreRead) {
+  auto dir = MakeTempDir(fs::temp_directory_path(), "tandem-config-test-");
+  ASSERT_TRUE(dir.ok());
+  EXPECT_EQ(Config{}.max_body_bytes, int64_t{16} << 20);
+  ASSERT_TRUE(WriteFileAtomic(*dir / "c.yaml",
+                              "max_body_bytes: 1000\nmax_inference_body_bytes: 2000\n"
+                              "max_archive_bytes: 3000\nidle_timeout_s: 5\nmax_connections: 50\n"
+                              "allowed_hosts: [tandem.internal]\n"
+                              "allowed_origins: ['https://ui.example.org']\n")
+                  .ok());
+  auto cfg = LoadConfigFile((*dir / "c.yaml").string());
+  ASSERT_TRUE(cfg.ok()) << cfg.status().ToString();
+  EXPECT_EQ(cfg->max_body_bytes, 1000);
+  EXPECT_EQ(cfg->max_inference_body_bytes, 2000);
+  EXPECT_EQ(cfg->max_archive_bytes, 3000);
+  EXPECT_EQ(cfg->idle_timeout_s, 5);
+  EXPECT_EQ(cfg->max_connections, 50);
+  EXPECT_EQ(cfg->allowed_hosts, std::vector<std::string>{"tandem.internal"});
+  EXPECT_EQ(cfg->allowed_origins, std::vector<std::string>{"https://ui.example.org"});
+  ASSERT_TRUE(WriteFileAtomic(*dir / "zero.yaml", "max_connections: 0\n").ok());
+  auto zero = LoadConfigFile((*dir / "zero.yaml").string());
+  ASSERT_FALSE(zero.ok());
+  EXPECT_NE(zero.status().message().find("max_connections: must be >= 1"), std::string::npos);
+  fs::remove_all(*dir);
+}
+
 }  // namespace
 }  // namespace tandem

@@ -48,15 +48,57 @@ Response JsonResponse(const Json& body, int status = 200);
 
 using Handler = std::function<Response(const Request&)>;
 
+// What a route is, for admission and for its body limit (ServerOptions). Each class
+// but kHealth has its own worker pool and wait queue, so one class saturated (slow
+// operator tests, a flood of inference) cannot delay another.
+enum class RouteClass {
+  kControl,    // JSON/YAML control routes: body up to max_body_bytes
+  kInference,  // model endpoints: max_inference_body_bytes, the inference pool
+  kLong,       // long operations (run submit): max_body_bytes, the long pool
+  kArchive,    // long operations taking an archive (operator check/publish):
+               // max_archive_bytes, the long pool
+  kHealth,     // answered on the I/O thread at once, never queued (/healthz)
+};
+
+// A class's worker pool: `workers` handlers at once, `queue` more waiting; beyond that
+// 503 with Retry-After. workers = 0: handlers run on the I/O threads (the default, for
+// servers with few, quick handlers such as a replica's).
+struct Admission {
+  int workers = 0;
+  int queue = 0;
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;                          // 0 = any free port (see Server::port())
-  int threads = 2;                       // I/O + handler threads
-  size_t max_body_bytes = 64 << 20;      // larger bodies get 413 and the connection closes
+  int threads = 2;                       // I/O threads (and handler threads, see Admission)
+  // Body limits by route class, checked against Content-Length before the body is read
+  // (and while reading a chunked one): 413 naming the limit and the setting (these
+  // fields are named as the server settings of core/config.h).
+  size_t max_body_bytes = 64 << 20;                  // kControl, kLong, kHealth
+  uint64_t max_inference_body_bytes = 64 << 20;     // kInference
+  uint64_t max_archive_bytes = 256 << 20;           // kArchive
+  // The 413 names the setting ("... (server setting max_body_bytes)"): for the API
+  // server, whose settings these are; a replica's limits are options of its own.
+  bool name_settings = false;
   // Upload routes: their bodies go to temp files in `upload_dir` (created on Start when
-  // an upload route exists) with this limit instead of max_body_bytes.
+  // an upload route exists) with this limit instead; they run in the long pool.
   uint64_t max_upload_bytes = uint64_t{4} << 30;
   std::string upload_dir;
+  Admission control, inference, long_ops;
+  int retry_after_s = 1;                 // the Retry-After of a 503 for a full queue
+  // A connection waiting for its next request this long is closed. At max_connections
+  // open, a new connection closes the one idle longest (or, with none idle, is closed).
+  int idle_timeout_s = 300;
+  int max_connections = 100000;
+  // Host and Origin checks (against DNS rebinding and cross-origin browser pages):
+  // a request whose Host header is neither our listen host, localhost / 127.0.0.1 / ::1,
+  // an IP address, nor in allowed_hosts, each with our port, gets 403; so does a
+  // POST/PUT/PATCH/DELETE whose Origin header is present and not http://<an allowed
+  // host>:<port> or in allowed_origins. Requests without Origin (curl, the CLI) pass.
+  bool check_origin = false;
+  std::vector<std::string> allowed_hosts;    // "name" (with our port) or "name:port"
+  std::vector<std::string> allowed_origins;  // "https://ui.example.org"
 };
 
 // Routes are matched in the order added. A pattern is a path whose segments may be
@@ -68,9 +110,11 @@ class Server {
  public:
   explicit Server(ServerOptions options);
   ~Server();  // Stop()s
-  void Route(const std::string& method, const std::string& pattern, Handler handler);
+  void Route(const std::string& method, const std::string& pattern, Handler handler,
+             RouteClass route_class = RouteClass::kControl);
   // As Route, but the request body is streamed to a temp file (Request::body_file)
-  // instead of memory, up to max_upload_bytes. REQUIRES: options.upload_dir set.
+  // instead of memory, up to max_upload_bytes; it runs in the long pool.
+  // REQUIRES: options.upload_dir set.
   void UploadRoute(const std::string& method, const std::string& pattern, Handler handler);
   // Binds and starts serving on background threads. REQUIRES: all routes added.
   Status Start();

@@ -370,3 +370,165 @@ TEST(Client, BadUrlIsInvalidArgument) {
 
 }  // namespace
 }  // namespace tandem::http
+
+namespace tandem::http {
+namespace {
+
+// Routes of every class on one server with small pools, for the admission tests.
+class AdmissionTest : public ::testing::Test {
+ protected:
+  void StartServer(ServerOptions options) {
+    server_ = std::make_unique<Server>(options);
+    server_->Route("GET", "/healthz", [](const Request&) { return JsonResponse("ok"); },
+                   RouteClass::kHealth);
+    server_->Route("POST", "/check", [this](const Request&) {
+      ++long_started_;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+      return JsonResponse("checked");
+    }, RouteClass::kArchive);
+    server_->Route("POST", "/infer", [](const Request& req) { return JsonResponse(req.body.size()); },
+                   RouteClass::kInference);
+    server_->Route("POST", "/control", [](const Request& req) { return JsonResponse(req.body.size()); });
+    ASSERT_TRUE(server_->Start().ok());
+  }
+  static ServerOptions Pooled() {
+    ServerOptions o;
+    o.control = {2, 8};
+    o.inference = {2, 8};
+    o.long_ops = {2, 2};
+    return o;
+  }
+  std::string Url(const std::string& target) { return UrlFor(*server_, target); }
+
+  std::unique_ptr<Server> server_;
+  std::atomic<int> long_started_{0};
+};
+
+TEST_F(AdmissionTest, BodyLimitsFollowTheRouteClassAndNameTheSetting) {
+  ServerOptions o = Pooled();
+  o.max_body_bytes = 1000;
+  o.max_inference_body_bytes = 5000;
+  o.name_settings = true;
+  StartServer(o);
+  auto control = Call("POST", Url("/control"), std::string(2000, 'x'));
+  ASSERT_TRUE(control.ok());
+  EXPECT_EQ(control->status, 413);
+  EXPECT_EQ(Json::parse(control->body)["error"],
+            "request body of 2000 bytes exceeds the limit of 1000 bytes (server setting max_body_bytes)");
+  auto infer = Call("POST", Url("/infer"), std::string(2000, 'x'));
+  ASSERT_TRUE(infer.ok());
+  EXPECT_EQ(infer->status, 200);
+  auto too_big = Call("POST", Url("/infer"), std::string(6000, 'x'));
+  ASSERT_TRUE(too_big.ok());
+  EXPECT_EQ(too_big->status, 413);
+  EXPECT_NE(too_big->body.find("max_inference_body_bytes"), std::string::npos);
+  // Chunked: no length up front, refused as it passes the limit.
+  RawConnection raw(server_->port());
+  raw.Send("POST /control HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+           "800\r\n" + std::string(0x800, 'y') + "\r\n0\r\n\r\n");
+  std::string reply = raw.ReadResponses(1);
+  EXPECT_NE(reply.find("HTTP/1.1 413"), std::string::npos) << reply;
+  EXPECT_NE(reply.find("limit of 1000 bytes (server setting max_body_bytes)"), std::string::npos);
+}
+
+TEST_F(AdmissionTest, SaturatedLongClassDelaysNeitherHealthNorOtherClasses) {
+  StartServer(Pooled());
+  // 2 running + 2 waiting fill the long class; a fifth gets 503 at once.
+  std::vector<std::thread> checks;
+  std::atomic<int> ok{0}, busy{0};
+  for (int i = 0; i < 4; ++i) {
+    checks.emplace_back([&] {
+      auto r = Call("POST", Url("/check"), "tar");
+      if (r.ok() && r->status == 200) ++ok;
+    });
+  }
+  while (long_started_ < 2) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the other two queue
+  auto start = Clock::now();
+  auto overflow = Call("POST", Url("/check"), "tar");
+  ASSERT_TRUE(overflow.ok());
+  EXPECT_EQ(overflow->status, 503);
+  EXPECT_EQ(overflow->headers["retry-after"], "1");
+  EXPECT_NE(overflow->body.find("long-operation queue is full"), std::string::npos);
+  for (int i = 0; i < 20; ++i) {
+    auto health = Call("GET", Url("/healthz"));
+    ASSERT_TRUE(health.ok());
+    EXPECT_EQ(health->status, 200);
+    auto infer = Call("POST", Url("/infer"), "{}");
+    ASSERT_TRUE(infer.ok());
+    EXPECT_EQ(infer->status, 200);
+    auto control = Call("POST", Url("/control"), "{}");
+    ASSERT_TRUE(control.ok());
+    EXPECT_EQ(control->status, 200);
+  }
+  EXPECT_LT(SecondsSince(start), 1.0);  // 60 requests while every check still sleeps
+  EXPECT_LT(long_started_, 4);
+  for (auto& t : checks) t.join();
+  EXPECT_EQ(ok, 4);  // the queued two ran after the first two
+}
+
+TEST_F(AdmissionTest, HundredsOfIdleConnectionsDoNotBlockANewRequest) {
+  ServerOptions o = Pooled();
+  o.max_connections = 100;
+  StartServer(o);
+  std::vector<std::unique_ptr<RawConnection>> idle;
+  for (int i = 0; i < 300; ++i) {
+    idle.push_back(std::make_unique<RawConnection>(server_->port()));
+    ASSERT_TRUE(idle.back()->connected());
+  }
+  auto start = Clock::now();
+  auto r = Call("GET", Url("/healthz"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(SecondsSince(start), 1.0);
+  // The cap closed the oldest idle ones to make room for the newest, which still work.
+  EXPECT_TRUE(idle.front()->ReadsClose());
+  idle.back()->Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_NE(idle.back()->ReadResponses(1).find("HTTP/1.1 200"), std::string::npos);
+}
+
+TEST_F(AdmissionTest, IdleConnectionIsClosedAfterTheIdleTimeout) {
+  ServerOptions o = Pooled();
+  o.idle_timeout_s = 1;
+  StartServer(o);
+  RawConnection silent(server_->port());
+  auto start = Clock::now();
+  EXPECT_TRUE(silent.ReadsClose());
+  EXPECT_GT(SecondsSince(start), 0.8);
+  EXPECT_LT(SecondsSince(start), 3.0);
+}
+
+TEST_F(AdmissionTest, ForeignOriginAndHostAre403AndPlainClientsPass) {
+  ServerOptions o = Pooled();
+  o.check_origin = true;
+  o.allowed_origins = {"https://ui.example.org"};
+  o.allowed_hosts = {"tandem.internal"};
+  StartServer(o);
+  const std::string self = "127.0.0.1:" + std::to_string(server_->port());
+  auto send = [&](const std::string& method, const std::string& target,
+                  const std::string& headers) {
+    RawConnection raw(server_->port());
+    raw.Send(method + " " + target + " HTTP/1.1\r\n" + headers +
+             "Content-Length: 2\r\n\r\n{}");
+    std::string reply = raw.ReadResponses(1);
+    return reply.substr(9, 3);
+  };
+  EXPECT_EQ(send("POST", "/control", "Host: " + self + "\r\n"), "200");  // curl, the CLI
+  EXPECT_EQ(send("POST", "/control", "Host: " + self + "\r\nOrigin: http://" + self + "\r\n"), "200");
+  EXPECT_EQ(send("POST", "/control", "Host: " + self + "\r\nOrigin: https://ui.example.org\r\n"), "200");
+  EXPECT_EQ(send("POST", "/control", "Host: " + self + "\r\nOrigin: http://evil.example\r\n"), "403");
+  EXPECT_EQ(send("POST", "/control", "Host: " + self + "\r\nOrigin: null\r\n"), "403");
+  EXPECT_EQ(send("GET", "/healthz", "Host: " + self + "\r\nOrigin: http://evil.example\r\n"), "200");
+  // DNS rebinding: the page's own name in Host.
+  const std::string port = std::to_string(server_->port());
+  EXPECT_EQ(send("GET", "/healthz", "Host: evil.example:" + port + "\r\n"), "403");
+  EXPECT_EQ(send("GET", "/healthz", "Host: localhost:" + port + "\r\n"), "200");
+  EXPECT_EQ(send("GET", "/healthz", "Host: tandem.internal:" + port + "\r\n"), "200");
+  EXPECT_EQ(send("GET", "/healthz", "Host: 127.0.0.1:1\r\n"), "403");
+  auto r = Call("POST", Url("/control"), "{}");  // the project's own client
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, 200);
+}
+
+}  // namespace
+}  // namespace tandem::http

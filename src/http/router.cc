@@ -19,7 +19,7 @@ std::string ParamName(const std::string& s) {
 }  // namespace
 
 void Router::Add(const std::string& method, const std::string& pattern, Handler handler,
-                 bool upload) {
+                 bool upload, RouteClass route_class) {
   std::string_view path = pattern;
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
   std::vector<std::string> segments;
@@ -29,18 +29,21 @@ void Router::Add(const std::string& method, const std::string& pattern, Handler 
     if (slash == std::string_view::npos) break;
     path.remove_prefix(slash + 1);
   }
-  routes_.push_back({method, pattern, std::move(segments), std::move(handler), upload});
+  routes_.push_back({method, pattern, std::move(segments), std::move(handler), upload,
+                     route_class});
 }
 
-bool Router::IsUpload(const std::string& method, const std::string& target) const {
+Router::Kind Router::KindOf(const std::string& method, const std::string& target) const {
   std::string_view raw_path, raw_query;
   SplitTarget(target, &raw_path, &raw_query);
   std::vector<std::string> segments = PathSegments(raw_path);
   std::map<std::string, std::string> params;
   for (const Route& route : routes_) {
-    if (route.method == method && Match(route, segments, &params)) return route.upload;
+    if (route.method == method && Match(route, segments, &params)) {
+      return {true, route.upload, route.route_class};
+    }
   }
-  return false;
+  return {};
 }
 
 bool Router::Match(const Route& route, const std::vector<std::string>& path,

@@ -15,11 +15,18 @@ class Router {
   // REQUIRES: no concurrent Dispatch() (routes are added before the server starts).
   // `upload`: the route takes its body as a file (Server::UploadRoute).
   void Add(const std::string& method, const std::string& pattern, Handler handler,
-           bool upload = false);
+           bool upload = false, RouteClass route_class = RouteClass::kControl);
 
-  // Whether the route Dispatch would pick for this method and target is an upload
-  // route, i.e. whether its body should be streamed to a file. Thread-safe (const).
-  bool IsUpload(const std::string& method, const std::string& target) const;
+  // What the server needs to know of a request from its header alone: the route
+  // Dispatch would pick for this method and target, whether it takes its body as a file
+  // and its class. `matched` false: Dispatch will answer 404/405 (cheap, never queued).
+  struct Kind {
+    bool matched = false;
+    bool upload = false;
+    RouteClass route_class = RouteClass::kControl;
+  };
+  // Thread-safe (const).
+  Kind KindOf(const std::string& method, const std::string& target) const;
 
   // Fills req->path, req->query and req->params from req->target, then answers:
   // the first matching route's handler, 405 when only the method differs, else 404.
@@ -33,6 +40,7 @@ class Router {
     std::vector<std::string> segments;  // literal text, or a "{name}" / "{name*}"
     Handler handler;
     bool upload = false;
+    RouteClass route_class = RouteClass::kControl;
   };
   // Matches decoded path segments; fills `params` on success.
   static bool Match(const Route& route, const std::vector<std::string>& path,

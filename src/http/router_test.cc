@@ -86,6 +86,21 @@ TEST(Router, ThrowingHandlerIs500) {
   EXPECT_EQ(Get(router, "/int").status, 500);
 }
 
+TEST(Router, KindOfNamesTheClassAndUploadOfTheRouteDispatchWouldPick) {
+  Router router;
+  router.Add("POST", "/v2/models/{name}/{rest*}", Echo, false, RouteClass::kInference);
+  router.Add("POST", "/datasets", Echo, /*upload=*/true);
+  router.Add("GET", "/healthz", Echo, false, RouteClass::kHealth);
+  Router::Kind infer = router.KindOf("POST", "/v2/models/iris/infer?x=1");
+  EXPECT_TRUE(infer.matched);
+  EXPECT_EQ(infer.route_class, RouteClass::kInference);
+  EXPECT_FALSE(infer.upload);
+  EXPECT_TRUE(router.KindOf("POST", "/datasets").upload);
+  EXPECT_EQ(router.KindOf("GET", "/healthz").route_class, RouteClass::kHealth);
+  EXPECT_FALSE(router.KindOf("GET", "/datasets").matched);  // 405: never queued
+  EXPECT_FALSE(router.KindOf("GET", "/nowhere").matched);
+}
+
 TEST(Responses, ErrorAndJson) {
   Response r = ErrorResponse(NotFound("model 'x' not found"));
   EXPECT_EQ(r.status, 404);

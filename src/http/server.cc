@@ -7,8 +7,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <array>
+#include <atomic>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -17,14 +20,16 @@
 #include <spdlog/spdlog.h>
 
 #include "http/http.h"
+#include "http/origin_check.h"
 #include "http/router.h"
 #include "http/url.h"
+#include "http/worker_pool.h"
 
 namespace tandem::http {
 namespace {
 
-// A keep-alive connection that sends nothing for this long is closed; so is one whose
-// request (or our response) takes longer to transfer.
+// A request body (or our response) that stalls this long closes the connection. Waiting
+// for a request's header is bounded by ServerOptions::idle_timeout_s instead.
 constexpr auto kIoTimeout = std::chrono::seconds(300);
 // After an error reply we read and discard what the client still sends, for at most
 // this long, before closing (see Session::LingeringClose).
@@ -46,19 +51,118 @@ Result<std::string> MakeUploadFile(const std::string& dir) {
   return std::string(name.data());
 }
 
+class Session;
+
+// The open connections, so that at max_connections a new one can close the one idle
+// longest. Thread-safe.
+class ConnectionTable {
+ public:
+  uint64_t Add(std::weak_ptr<Session> session) {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_[++next_id_] = std::move(session);
+    return next_id_;
+  }
+  void Remove(uint64_t id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_.erase(id);
+  }
+  size_t size() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sessions_.size();
+  }
+  // The live session idle longest, or null when none is idle. O(open connections):
+  // called only at the cap.
+  std::shared_ptr<Session> OldestIdle();
+
+ private:
+  std::mutex mu_;
+  uint64_t next_id_ = 0;
+  std::map<uint64_t, std::weak_ptr<Session>> sessions_;
+};
+
+// What every session of a server shares; owned by Server::Impl, outlives the sessions.
+struct ServerShared {
+  Router router;
+  ServerOptions options;
+  OriginPolicy origin_policy;  // used when options.check_origin
+  // By RouteClass; null where the class runs on the I/O threads.
+  std::unique_ptr<WorkerPool> control, inference, long_ops;
+  ConnectionTable connections;
+};
+
+// The body limit of a route and the setting that sets it, for the 413.
+struct BodyLimit {
+  uint64_t bytes = 0;
+  const char* setting = "max_body_bytes";
+};
+
+BodyLimit LimitFor(const ServerOptions& o, const Router::Kind& kind) {
+  if (kind.upload) return {o.max_upload_bytes, "max_upload_bytes"};
+  switch (kind.route_class) {
+    case RouteClass::kInference: return {o.max_inference_body_bytes, "max_inference_body_bytes"};
+    case RouteClass::kArchive: return {o.max_archive_bytes, "max_archive_bytes"};
+    default: return {o.max_body_bytes, "max_body_bytes"};
+  }
+}
+
+// The pool a request runs in, with its name for the 503; null = on the I/O thread.
+WorkerPool* PoolFor(ServerShared& shared, const Router::Kind& kind, const char** name) {
+  if (!kind.matched) return nullptr;  // 404 / 405: cheap, never queued
+  if (kind.upload) return *name = "long-operation", shared.long_ops.get();
+  switch (kind.route_class) {
+    case RouteClass::kControl: return *name = "control", shared.control.get();
+    case RouteClass::kInference: return *name = "inference", shared.inference.get();
+    case RouteClass::kLong:
+    case RouteClass::kArchive: return *name = "long-operation", shared.long_ops.get();
+    case RouteClass::kHealth: return nullptr;
+  }
+  return nullptr;
+}
+
+int64_t NowNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 // One connection: read a request, dispatch, write the response, repeat while
 // keep-alive. The header is read first; the route it names decides whether the body
 // goes to memory (max_body_bytes) or to a temp file (upload routes, max_upload_bytes).
-// Each session runs on its own strand, so its handlers never overlap.
+// Each session runs on its own strand, so its handlers never overlap. A handler of a
+// pooled class runs on that pool's thread, and its response is posted back to the strand.
 // Lifetime: owned by the shared_ptrs captured in its pending handlers; it dies (and
 // closes the socket) when its last handler finishes or the io_context is destroyed.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, const Router& router, const ServerOptions& options)
-      : stream_(std::move(socket)), router_(router), options_(options) {}
-  ~Session() { RemoveUpload(); }
+  Session(tcp::socket socket, ServerShared& shared)
+      : stream_(std::move(socket)), shared_(shared), router_(shared.router),
+        options_(shared.options) {}
+  ~Session() {
+    RemoveUpload();
+    if (id_ != 0) shared_.connections.Remove(id_);
+  }
 
-  void Start() { DoRead(); }
+  void Start() {
+    id_ = shared_.connections.Add(weak_from_this());
+    DoRead();
+  }
+
+  // Since when this connection waits for a request (steady ns); 0 while one is under
+  // way or once it was picked to be closed.
+  int64_t idle_since() const { return evicted_.load() ? 0 : idle_since_.load(); }
+
+  // Closes the connection if it is still idle (on its strand). Until then it is not
+  // picked again, so a burst of new connections at the cap closes as many idle ones.
+  void CloseIfIdle() {
+    evicted_.store(true);
+    auto self = shared_from_this();
+    asio::post(stream_.get_executor(), [self] {
+      if (self->idle_since_.load() == 0) return self->evicted_.store(false);
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      self->stream_.socket().close(ignored);
+    });
+  }
 
  private:
   void DoRead() {
@@ -67,19 +171,23 @@ class Session : public std::enable_shared_from_this<Session> {
     // boost::none: Boost 1.74 compares a Content-Length with an empty optional as larger.
     header_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     header_parser_->header_limit(kHeaderLimit);
-    stream_.expires_after(kIoTimeout);
+    limit_ = LimitFor(options_, {});
+    idle_since_.store(NowNanos());
+    stream_.expires_after(std::chrono::seconds(std::max(1, options_.idle_timeout_s)));
     bhttp::async_read_header(stream_, buffer_, *header_parser_,
                              [self = shared_from_this()](beast::error_code ec, size_t) {
+                               self->idle_since_.store(0);
                                self->OnHeader(ec);
                              });
   }
 
   // True when `ec` ended the request; the matching reply (if any) is under way.
-  bool HandleReadError(beast::error_code ec, uint64_t limit) {
+  bool HandleReadError(beast::error_code ec) {
     if (!ec) return false;
     if (ec == bhttp::error::body_limit) {
       // Chunked bodies pass the limit mid-way; the header has no length then.
-      SendError(413, "request body exceeds the limit of " + std::to_string(limit) + " bytes");
+      SendError(413, "request body exceeds the limit of " + std::to_string(limit_.bytes) +
+                         " bytes" + SettingHint());
     } else if (ec == bhttp::error::header_limit) {
       SendError(431, "request header exceeds the limit of " + std::to_string(kHeaderLimit) +
                          " bytes");
@@ -94,16 +202,34 @@ class Session : public std::enable_shared_from_this<Session> {
     return true;
   }
 
+  std::string SettingHint() const {
+    return options_.name_settings ? std::string(" (server setting ") + limit_.setting + ")" : "";
+  }
+
   void OnHeader(beast::error_code ec) {
-    if (HandleReadError(ec, options_.max_body_bytes)) return;
+    if (HandleReadError(ec)) return;
     const auto& head = header_parser_->get();
-    const bool upload = router_.IsUpload(std::string(head.method_string()),
-                                         std::string(head.target()));
-    const uint64_t limit = upload ? options_.max_upload_bytes : options_.max_body_bytes;
+    const std::string method(head.method_string());
+    kind_ = router_.KindOf(method, std::string(head.target()));
+    if (options_.check_origin) {
+      auto host = head.find(bhttp::field::host);
+      auto origin = head.find(bhttp::field::origin);
+      std::string host_value, origin_value;
+      if (host != head.end()) host_value = std::string(host->value());
+      if (origin != head.end()) origin_value = std::string(origin->value());
+      std::string refused =
+          CheckOrigin(shared_.origin_policy, method, host != head.end() ? &host_value : nullptr,
+                      origin != head.end() ? &origin_value : nullptr);
+      if (!refused.empty()) return SendError(403, std::move(refused));
+    }
+    limit_ = LimitFor(options_, kind_);
+    const uint64_t limit = limit_.bytes;
     if (auto length = header_parser_->content_length(); length && *length > limit) {
       return SendError(413, "request body of " + std::to_string(*length) +
-                                " bytes exceeds the limit of " + std::to_string(limit) + " bytes");
+                                " bytes exceeds the limit of " + std::to_string(limit) +
+                                " bytes" + SettingHint());
     }
+    const bool upload = kind_.upload;
     if (!upload) {
       string_parser_.emplace(std::move(*header_parser_));
       string_parser_->body_limit(limit);
@@ -148,13 +274,13 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(kIoTimeout);
     bhttp::async_read_some(stream_, buffer_, *file_parser_,
                            [self = shared_from_this()](beast::error_code ec, size_t) {
-                             if (self->HandleReadError(ec, self->options_.max_upload_bytes)) return;
+                             if (self->HandleReadError(ec)) return;
                              self->ReadFileBody();
                            });
   }
 
   void OnStringBody(beast::error_code ec) {
-    if (HandleReadError(ec, options_.max_body_bytes)) return;
+    if (HandleReadError(ec)) return;
     auto& msg = string_parser_->get();
     Request req = RequestFrom(msg);
     req.body = std::move(msg.body());
@@ -175,15 +301,42 @@ class Session : public std::enable_shared_from_this<Session> {
     return req;
   }
 
-  void Dispatch(Request req, bool keep_alive) {
-    Response resp;
+  Response RunHandler(Request& req) const {
     try {
-      resp = router_.Dispatch(&req);
+      return router_.Dispatch(&req);
     } catch (const std::exception& e) {  // bad_alloc and the like; handlers are caught inside
-      resp = ErrorResponse(Internal(std::string("handling the request failed: ") + e.what()));
+      return ErrorResponse(Internal(std::string("handling the request failed: ") + e.what()));
     }
-    RemoveUpload();  // the handler is done with it, whatever it answered
-    Send(std::move(resp), keep_alive, /*drain=*/false);
+  }
+
+  // On the I/O thread for kHealth, 404s and unpooled classes; else queued on the class's
+  // pool, or 503 at once when its queue is full.
+  void Dispatch(Request req, bool keep_alive) {
+    const char* pool_name = "";
+    WorkerPool* pool = PoolFor(shared_, kind_, &pool_name);
+    if (pool == nullptr) {
+      Response resp = RunHandler(req);
+      RemoveUpload();  // the handler is done with it, whatever it answered
+      return Send(std::move(resp), keep_alive, /*drain=*/false);
+    }
+    auto self = shared_from_this();
+    bool queued = pool->TrySubmit([self, req = std::move(req), keep_alive]() mutable {
+      Response resp = self->RunHandler(req);
+      asio::post(self->stream_.get_executor(),
+                 [self, resp = std::move(resp), keep_alive]() mutable {
+                   self->RemoveUpload();
+                   self->Send(std::move(resp), keep_alive, /*drain=*/false);
+                 });
+    });
+    if (queued) return;
+    RemoveUpload();
+    Response busy = JsonResponse(
+        {{"error", std::string("server busy: the ") + pool_name +
+                       " queue is full; retry after " + std::to_string(options_.retry_after_s) +
+                       " s"}},
+        503);
+    busy.headers["Retry-After"] = std::to_string(options_.retry_after_s);
+    Send(std::move(busy), keep_alive, /*drain=*/false);
   }
 
   void RemoveUpload() {
@@ -286,8 +439,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  ServerShared& shared_;
   const Router& router_;
   const ServerOptions& options_;
+  uint64_t id_ = 0;  // in shared_.connections
+  std::atomic<int64_t> idle_since_{0};
+  std::atomic<bool> evicted_{false};
+  Router::Kind kind_;  // of the request being read
+  BodyLimit limit_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::empty_body>> header_parser_;
   std::optional<bhttp::request_parser<bhttp::string_body>> string_parser_;
@@ -299,11 +458,35 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<char> drain_buffer_;
 };
 
+std::shared_ptr<Session> ConnectionTable::OldestIdle() {
+  // Locked outside mu_: the last reference to a session may drop here, and its
+  // destructor takes mu_ to remove itself.
+  std::vector<std::weak_ptr<Session>> all;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    all.reserve(sessions_.size());
+    for (const auto& entry : sessions_) all.push_back(entry.second);
+  }
+  std::shared_ptr<Session> oldest;
+  int64_t oldest_since = 0;
+  for (const auto& weak : all) {
+    auto session = weak.lock();
+    if (!session) continue;
+    int64_t since = session->idle_since();
+    if (since != 0 && (!oldest || since < oldest_since)) {
+      oldest = std::move(session);
+      oldest_since = since;
+    }
+  }
+  return oldest;
+}
+
 }  // namespace
 
 struct Server::Impl {
-  ServerOptions options;
-  Router router;
+  ServerShared shared;
+  ServerOptions& options = shared.options;
+  Router& router = shared.router;
   bool has_upload_routes = false;
 
   std::mutex mu;  // guards the lifecycle below against concurrent Start/Stop
@@ -335,7 +518,16 @@ struct Server::Impl {
       // client's delayed ACK.
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      std::make_shared<Session>(std::move(socket), router, options)->Start();
+      if (shared.connections.size() >= static_cast<size_t>(std::max(1, options.max_connections))) {
+        // Full: the connection idle longest makes room; with none idle, the new one goes.
+        auto oldest = shared.connections.OldestIdle();
+        if (!oldest) {
+          socket.close(ignored);
+          return DoAccept();
+        }
+        oldest->CloseIfIdle();
+      }
+      std::make_shared<Session>(std::move(socket), shared)->Start();
       DoAccept();
     });
   }
@@ -356,8 +548,9 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
 
 Server::~Server() { Stop(); }
 
-void Server::Route(const std::string& method, const std::string& pattern, Handler handler) {
-  impl_->router.Add(method, pattern, std::move(handler));
+void Server::Route(const std::string& method, const std::string& pattern, Handler handler,
+                   RouteClass route_class) {
+  impl_->router.Add(method, pattern, std::move(handler), /*upload=*/false, route_class);
 }
 
 void Server::UploadRoute(const std::string& method, const std::string& pattern, Handler handler) {
@@ -424,6 +617,14 @@ Status Server::Start() {
                        AsciiLower(ec.message()));
   }
   s.port = s.acceptor->local_endpoint(ec).port();
+  s.shared.origin_policy = {s.options.host, s.port, s.options.allowed_hosts,
+                            s.options.allowed_origins};
+  auto make_pool = [](const Admission& a) {
+    return a.workers > 0 ? std::make_unique<WorkerPool>(a.workers, a.queue) : nullptr;
+  };
+  s.shared.control = make_pool(s.options.control);
+  s.shared.inference = make_pool(s.options.inference);
+  s.shared.long_ops = make_pool(s.options.long_ops);
   s.accept_retry.emplace(*s.ioc);
   s.work.emplace(s.ioc->get_executor());
   s.DoAccept();
@@ -458,6 +659,10 @@ void Server::Stop() {
   s.ioc->stop();
   for (std::thread& t : s.threads) t.join();
   s.threads.clear();
+  // Handlers still running finish (their replies go nowhere); queued ones are dropped.
+  for (auto* pool : {&s.shared.control, &s.shared.inference, &s.shared.long_ops}) {
+    if (*pool) (*pool)->Stop();
+  }
   s.Teardown();
 }
 
