@@ -29,8 +29,18 @@ void AddDatasetRoutes(http::Server& server, Platform& p) {
   server.Route("GET", "/api/v1/datasets", [&p](const http::Request&) {
     auto list = p.store->ListDatasets();
     if (!list.ok()) return http::ErrorResponse(list.status());
+    // A listing carries each schema's column count, not its columns: those are for
+    // GET /api/v1/datasets/{name}, so a wide dataset does not weigh on every listing.
     Json out = Json::array();
-    for (const auto& d : *list) out.push_back(ToJson(d));
+    for (const auto& d : *list) {
+      Json item = ToJson(d);
+      Json& schema = item["schema"];
+      if (schema.is_object() && schema.contains("columns")) {
+        item["column_count"] = schema["columns"].size();
+        schema.erase("columns");
+      }
+      out.push_back(std::move(item));
+    }
     return http::JsonResponse({{"datasets", out}});
   });
   server.Route("GET", "/api/v1/datasets/{name}", [&p](const http::Request& req) {

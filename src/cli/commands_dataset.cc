@@ -53,7 +53,7 @@ int DatasetList(const ApiClient& api, bool json) {
     const Json& s = d["schema"];
     table.Add({d["name"].get<std::string>(), std::to_string(d["version"].get<int>()),
                std::to_string(d["rows"].get<long long>()),
-               std::to_string(s.value("columns", Json::array()).size()),
+               std::to_string(d.value("column_count", s.value("columns", Json::array()).size())),
                s.contains("label") && s["label"].is_string() ? s["label"].get<std::string>() : "-",
                s.contains("task") && s["task"].is_string() ? s["task"].get<std::string>() : "-",
                FormatTime(d["created_ms"].get<long long>())});

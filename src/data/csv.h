@@ -9,6 +9,20 @@
 
 namespace tandem::data {
 
+// Bounds on one CSV text, checked while it is split, before a table is built: a 10 MB
+// file of a million one-byte columns would otherwise become a schema that every dataset
+// listing has to read. Each is refused with kInvalidArgument naming the limit and the
+// line: "line 1: more than 10000 columns (the limit per table)",
+// "line 7, column 3: a field of more than 1048576 bytes (the limit)",
+// "line 1, column 2: a column name of 2000 bytes (the limit is 1024)".
+// Rationale: the widest real tables we import (one-hot encoded, gene expression) have a
+// few thousand columns; a field over a megabyte is a document, not a table cell.
+struct CsvLimits {
+  size_t max_columns = 10'000;
+  size_t max_field_bytes = 1024 * 1024;
+  size_t max_column_name_bytes = 1024;
+};
+
 struct CsvOptions {
   // "auto": the sklearn layout when the first line looks like one, else "csv".
   // "csv": a header row then data rows. "sklearn": the bundled-data-set layout.
@@ -19,6 +33,7 @@ struct CsvOptions {
   // A header without data rows is an error ("no data rows") instead of an empty table:
   // set where a table is imported, not where an operator's empty output is read back.
   bool require_rows = false;
+  CsvLimits limits = {};
 };
 
 // A delimiter as a user writes it: one character, or "tab" / "\t", "comma",

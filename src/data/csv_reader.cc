@@ -9,9 +9,11 @@
 namespace tandem::data {
 namespace {
 
-Result<Table> TableFromHeaderedRecords(const std::vector<CsvRecord>& records) {
+Result<Table> TableFromHeaderedRecords(const std::vector<CsvRecord>& records,
+                                       const CsvLimits& limits) {
   if (records.empty()) return InvalidArgument("empty file: expected a header row");
   std::vector<std::string> names = records[0].fields;
+  RETURN_IF_ERROR(CheckColumnNames(names, records[0].line, limits));
   std::set<std::string> seen;
   for (size_t i = 0; i < names.size(); ++i) {
     if (names[i].empty()) names[i] = "column_" + std::to_string(i + 1);
@@ -32,10 +34,11 @@ Result<Table> ReadCsvText(std::string_view text, const CsvOptions& options) {
   }
   const char delimiter =
       format == "sklearn" ? ',' : options.delimiter != 0 ? options.delimiter : DetectDelimiter(text);
-  ASSIGN_OR_RETURN(std::vector<CsvRecord> records, SplitCsvRecords(text, delimiter));
+  ASSIGN_OR_RETURN(std::vector<CsvRecord> records, SplitCsvRecords(text, delimiter, options.limits));
   if (records.empty()) return InvalidArgument("empty file: expected a header row");
   bool sklearn = format == "sklearn" || (format == "auto" && delimiter == ',' && LooksLikeSklearn(records));
-  ASSIGN_OR_RETURN(Table table, sklearn ? TableFromSklearnRecords(records) : TableFromHeaderedRecords(records));
+  ASSIGN_OR_RETURN(Table table, sklearn ? TableFromSklearnRecords(records, options.limits)
+                                           : TableFromHeaderedRecords(records, options.limits));
   if (options.require_rows && table.rows == 0) {
     return InvalidArgument("no data rows: the file has a header row (line " +
                            std::to_string(records[0].line) + ") and nothing else");

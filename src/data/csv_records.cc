@@ -18,7 +18,38 @@ bool IsMissingText(const std::string& field) {
   return false;
 }
 
-Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text, char delimiter) {
+namespace {
+
+std::string Where(size_t line, size_t column) {
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+}  // namespace
+
+Status CheckColumnNames(const std::vector<std::string>& names, size_t line,
+                        const CsvLimits& limits) {
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i].size() > limits.max_column_name_bytes) {
+      return InvalidArgument(Where(line, i + 1) + ": a column name of " +
+                             std::to_string(names[i].size()) + " bytes (the limit is " +
+                             std::to_string(limits.max_column_name_bytes) + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text, char delimiter,
+                                               const CsvLimits& limits) {
+  // Checked as each field grows and as each field ends, so that neither a huge field
+  // nor a huge record is ever held whole.
+  auto field_too_long = [&](size_t line, size_t column) {
+    return InvalidArgument(Where(line, column) + ": a field of more than " +
+                           std::to_string(limits.max_field_bytes) + " bytes (the limit)");
+  };
+  auto too_many_columns = [&](size_t line) {
+    return InvalidArgument("line " + std::to_string(line) + ": more than " +
+                           std::to_string(limits.max_columns) + " columns (the limit per table)");
+  };
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   std::vector<CsvRecord> records;
   size_t line = 1;
@@ -51,6 +82,9 @@ Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text, char delim
           }
           if (c == '\n') ++line;
           field += c;
+          if (field.size() > limits.max_field_bytes) {
+            return field_too_long(quote_line, rec.fields.size() + 1);
+          }
         }
         if (i < n && text[i] != delimiter && text[i] != '\n' && text[i] != '\r') {
           return InvalidArgument("line " + std::to_string(line) +
@@ -64,9 +98,13 @@ Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text, char delim
                                    ": a quote inside an unquoted field (quote the whole field)");
           }
           field += text[i++];
+          if (field.size() > limits.max_field_bytes) {
+            return field_too_long(line, rec.fields.size() + 1);
+          }
         }
       }
       // Here i is at ',', a line break or the end.
+      if (rec.fields.size() == limits.max_columns) return too_many_columns(rec.line);
       if (i < n && text[i] == delimiter) {
         blank = false;
         rec.fields.push_back(std::move(field));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "data/csv.h"
 
 namespace tandem::data {
 
@@ -18,8 +19,16 @@ struct CsvRecord {
 // Quoted fields may hold commas, doubled quotes and line breaks; records end at LF or
 // CRLF; a UTF-8 byte-order mark is dropped; blank lines are skipped. Errors name the
 // line: an unterminated quote, or text after a closing quote ("line 4: ...").
-// `delimiter` separates fields (',', ';', '\t', '|', ...).
-Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text, char delimiter = ',');
+// `delimiter` separates fields (',', ';', '\t', '|', ...). A record of more than
+// limits.max_columns fields or a field of more than limits.max_field_bytes is refused
+// as soon as it is seen (csv.h CsvLimits), naming the line.
+Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text, char delimiter = ',',
+                                               const CsvLimits& limits = {});
+
+// kInvalidArgument "line L, column C: a column name of N bytes (the limit is M)" for
+// the first of `names` longer than limits.max_column_name_bytes; `line` is the header's.
+Status CheckColumnNames(const std::vector<std::string>& names, size_t line,
+                        const CsvLimits& limits);
 
 // The delimiter of a CSV text: of ',', ';', tab and '|', the one that occurs on the
 // first line and the same number of times on each of the first 20 lines (outside

@@ -178,6 +178,43 @@ TEST(CsvTest, FileErrorsNameThePath) {
   EXPECT_NE(t.status().message().find("/nonexistent/x.csv"), std::string::npos);
 }
 
+// The message ReadCsvText gives for `text` ("(read fine)" when it reads).
+std::string ErrorOf(const std::string& text, const CsvOptions& options = {"csv"}) {
+  auto t = ReadCsvText(text, options);
+  if (t.ok()) return "(read fine)";
+  EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
+  return t.status().message();
+}
+
+TEST(CsvTest, TooManyColumnsIsRefusedNamingTheLimitAndLine) {
+  auto row = [](size_t n, const std::string& cell) {
+    std::string r;
+    for (size_t i = 0; i < n; ++i) r += (i ? "," : "") + cell + std::to_string(i);
+    return r + "\n";
+  };
+  EXPECT_EQ(ErrorOf(row(10'000, "c") + row(10'000, "")), "(read fine)");
+  EXPECT_EQ(ErrorOf(row(10'001, "c") + row(10'001, "")),
+            "line 1: more than 10000 columns (the limit per table)");
+  // A data row that runs on is refused at its line, not only counted as ragged.
+  EXPECT_EQ(ErrorOf("a,b\n1,2\n" + row(20'000, "")),
+            "line 3: more than 10000 columns (the limit per table)");
+  CsvOptions narrow{"csv"};
+  narrow.limits.max_columns = 2;
+  EXPECT_EQ(ErrorOf("a,b,c\n1,2,3\n", narrow), "line 1: more than 2 columns (the limit per table)");
+}
+
+TEST(CsvTest, FieldsAndColumnNamesOverTheLimitsAreRefusedNamingLineAndColumn) {
+  const std::string big(1024 * 1024 + 1, 'x');
+  EXPECT_EQ(ErrorOf("a,b\n1,2\n3," + big + "\n"),
+            "line 3, column 2: a field of more than 1048576 bytes (the limit)");
+  EXPECT_EQ(ErrorOf("a,b\n1,2\n\"3\n" + big + "\",4\n"),
+            "line 3, column 1: a field of more than 1048576 bytes (the limit)");
+  EXPECT_EQ(ErrorOf("a,b\n1,\"" + std::string(1024 * 1024, 'y') + "\"\n"), "(read fine)");
+  EXPECT_EQ(ErrorOf("a," + std::string(1025, 'n') + "\n1,2\n"),
+            "line 1, column 2: a column name of 1025 bytes (the limit is 1024)");
+  EXPECT_EQ(ErrorOf("a," + std::string(1024, 'n') + "\n1,2\n"), "(read fine)");
+}
+
 TEST(CsvTest, UnknownFormatIsAnError) {
   auto t = ReadCsvText("a\n1\n", {"tsv"});
   ASSERT_FALSE(t.ok());

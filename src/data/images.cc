@@ -34,16 +34,33 @@ std::string ArchivePath(const Image& image) { return "images/" + image.label + "
 
 }  // namespace
 
-Result<std::vector<Image>> ReadImageFolder(const std::string& root) {
+Result<std::vector<Image>> ReadImageFolder(const std::string& root, const TarLimits& limits) {
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return InvalidArgument("'" + root + "' is not a folder");
   std::vector<Image> images;
+  unsigned long long total = 0;
   for (const auto& class_dir : fs::directory_iterator(root, ec)) {
     if (!class_dir.is_directory()) continue;
     for (const auto& file : fs::directory_iterator(class_dir.path(), ec)) {
       if (!file.is_regular_file() || !HasImageExtension(file.path())) continue;
+      if (images.size() == limits.max_entries) {
+        return InvalidArgument("'" + root + "': more than " + std::to_string(limits.max_entries) +
+                               " images (the limit), at '" + file.path().string() + "'");
+      }
+      // The size on disk is a hint that spares reading a file that cannot fit; what was
+      // read is what counts (a file may grow meanwhile).
+      std::error_code size_ec;
+      const unsigned long long on_disk = file.file_size(size_ec);
+      auto over = [&]() {
+        return InvalidArgument("'" + root + "': images of more than " +
+                               std::to_string(limits.max_total_bytes) +
+                               " bytes together (the limit), at '" + file.path().string() + "'");
+      };
+      if (!size_ec && total + on_disk > limits.max_total_bytes) return over();
       auto bytes = ReadFile(file.path());
       if (!bytes.ok()) return IoError(bytes.status().message());
+      total += bytes->size();
+      if (total > limits.max_total_bytes) return over();
       images.push_back({file.path().filename().string(), class_dir.path().filename().string(),
                         std::move(bytes).value()});
     }
@@ -79,9 +96,15 @@ Status WriteImageArchive(std::vector<Image> images, const std::string& path) {
   return WriteFileAtomic(path, archive);
 }
 
-Result<std::vector<Image>> ReadImageArchive(const std::string& path) {
+Result<std::vector<Image>> ReadImageArchive(const std::string& path, const TarLimits& limits) {
+  std::error_code ec;
+  const auto on_disk = fs::file_size(path, ec);
+  if (!ec && on_disk > limits.max_total_bytes) {
+    return InvalidArgument(path + ": an images archive of " + std::to_string(on_disk) +
+                           " bytes is over the limit of " + std::to_string(limits.max_total_bytes));
+  }
   ASSIGN_OR_RETURN(std::string archive, ReadFile(path));
-  auto entries = ReadTar(archive);
+  auto entries = ReadTar(archive, limits);
   if (!entries.ok()) return entries.status().WithContext(path);
   if (entries->empty() || (*entries)[0].path != kManifest) {
     return InvalidArgument(path + ": not an images archive (its first entry is not manifest.csv)");

@@ -11,6 +11,7 @@
 
 #include "core/json.h"
 #include "core/status.h"
+#include "data/tar.h"
 
 namespace tandem::data {
 
@@ -25,14 +26,18 @@ inline constexpr const char* kImageArchiveFormat = "image-archive";
 // The files with an image extension (.png .jpg .jpeg .bmp .pgm .ppm .pbm .tif .tiff
 // .webp, any case) in each sub-folder of `root`, the sub-folder's name as label.
 // Files directly in root and other files are ignored. kInvalidArgument when root is not
-// a folder or holds no image; kIoError for a file that cannot be read.
-Result<std::vector<Image>> ReadImageFolder(const std::string& root);
+// a folder or holds no image; kIoError for a file that cannot be read. More images or
+// bytes than the limits of an archive (data/tar.h TarLimits) are refused, counted on
+// what is read, naming the file where the limit was passed.
+Result<std::vector<Image>> ReadImageFolder(const std::string& root, const TarLimits& limits = {});
 
 // Sorts by (label, name) and writes the archive atomically. kInvalidArgument names an
 // image whose label or name is empty, holds '/' or "..", or is a duplicate.
 Status WriteImageArchive(std::vector<Image> images, const std::string& path);
-// kInvalidArgument when the file is not an images archive, naming what is wrong.
-Result<std::vector<Image>> ReadImageArchive(const std::string& path);
+// kInvalidArgument when the file is not an images archive, naming what is wrong, or is
+// over `limits` (an archive file larger than limits.max_total_bytes is refused before
+// it is read).
+Result<std::vector<Image>> ReadImageArchive(const std::string& path, const TarLimits& limits = {});
 
 // The meta above for these images.
 Json ImageArchiveMeta(const std::vector<Image>& images);

@@ -81,6 +81,35 @@ TEST_F(ImagesTest, FolderToArchiveAndBack) {
   EXPECT_FALSE(ReadImageFolder((root_ / "in/cat").string()).ok());  // no class folders
 }
 
+TEST_F(ImagesTest, FoldersAndArchivesOverTheLimitsAreRefused) {
+  fs::create_directories(root_ / "in/cat");
+  for (const char* name : {"a.png", "b.png", "c.png"}) {
+    ASSERT_TRUE(WriteFileAtomic(root_ / "in/cat" / name, TestPng(4, 3, 1, 1)).ok());
+  }
+  TarLimits two;
+  two.max_entries = 2;
+  auto many = ReadImageFolder((root_ / "in").string(), two);
+  ASSERT_FALSE(many.ok());
+  EXPECT_NE(many.status().message().find("more than 2 images (the limit)"), std::string::npos)
+      << many.status().message();
+  TarLimits small;
+  small.max_total_bytes = 10;
+  auto big = ReadImageFolder((root_ / "in").string(), small);
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.status().message().find("images of more than 10 bytes together (the limit)"),
+            std::string::npos);
+
+  auto images = ReadImageFolder((root_ / "in").string());
+  ASSERT_TRUE(images.ok());
+  const std::string archive = (root_ / "images.tar").string();
+  ASSERT_TRUE(WriteImageArchive(*images, archive).ok());
+  EXPECT_NE(ReadImageArchive(archive, small).status().message().find("bytes is over the limit of 10"),
+            std::string::npos);
+  // The manifest counts as a file of the archive.
+  EXPECT_EQ(ReadImageArchive(archive, two).status().message(),
+            archive + ": tar: more than 2 files (the limit) at offset 2048");
+}
+
 TEST_F(ImagesTest, AugmentIsDeterministicForASeed) {
   std::vector<Image> images = {{"a.png", "0", TestPng(8, 8, 1, 2)}, {"b.png", "1", TestPng(8, 8, 6, 5)}};
   AugmentOptions o;

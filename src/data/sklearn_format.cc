@@ -108,7 +108,8 @@ bool LooksLikeSklearn(const std::vector<CsvRecord>& records) {
   return true;
 }
 
-Result<Table> TableFromSklearnRecords(const std::vector<CsvRecord>& records) {
+Result<Table> TableFromSklearnRecords(const std::vector<CsvRecord>& records,
+                                      const CsvLimits& limits) {
   if (records.empty()) return InvalidArgument("empty file: expected 'n_samples,n_features'");
   const auto& head = records[0].fields;
   int64_t n_samples = 0, n_features = 0;
@@ -116,6 +117,12 @@ Result<Table> TableFromSklearnRecords(const std::vector<CsvRecord>& records) {
       n_features < 1) {
     return InvalidArgument("line " + std::to_string(records[0].line) +
                            ": expected 'n_samples,n_features[,class names]' with integers");
+  }
+  // The header's claim decides how many default names are made: bounded before that.
+  if (static_cast<uint64_t>(n_features) + 1 > limits.max_columns) {
+    return InvalidArgument("line " + std::to_string(records[0].line) + ": declares " +
+                           std::to_string(n_features) + " features; more than " +
+                           std::to_string(limits.max_columns) + " columns (the limit per table)");
   }
   std::vector<std::string> classes;
   for (size_t i = 2; i < head.size(); ++i) {
@@ -126,6 +133,7 @@ Result<Table> TableFromSklearnRecords(const std::vector<CsvRecord>& records) {
   const size_t width = static_cast<size_t>(n_features) + 1;
   if (records.size() > 1 && !AllNumericOrMissing(records[1])) {
     names = records[1].fields;
+    RETURN_IF_ERROR(CheckColumnNames(names, records[1].line, limits));
     if (names.size() != width) {
       return InvalidArgument("line " + std::to_string(records[1].line) + ": expected " +
                              std::to_string(width) + " names, got " +

@@ -21,7 +21,9 @@ namespace tandem::data {
 bool LooksLikeSklearn(const std::vector<CsvRecord>& records);
 
 // REQUIRES: records come from SplitCsvRecords. Errors name the line, and a row count
-// that differs from n_samples ("line 1: declares 569 samples, found 568").
-Result<Table> TableFromSklearnRecords(const std::vector<CsvRecord>& records);
+// that differs from n_samples ("line 1: declares 569 samples, found 568"). A header
+// declaring more features than limits.max_columns is refused before any name is made.
+Result<Table> TableFromSklearnRecords(const std::vector<CsvRecord>& records,
+                                      const CsvLimits& limits = {});
 
 }  // namespace tandem::data

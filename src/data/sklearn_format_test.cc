@@ -88,5 +88,18 @@ TEST(SklearnFormatTest, PlainCsvIsNotMistakenForSklearn) {
   EXPECT_TRUE(t->declared_label.empty());
 }
 
+// The header's feature count decides how many names are made: a claim of a trillion
+// is refused before any is.
+TEST(SklearnFormatTest, AFeatureCountOverTheColumnLimitIsRefusedBeforeNamesAreMade) {
+  auto t = ReadCsvText("2,1000000000000,a,b\n1,0\n2,1\n", {"sklearn"});
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(),
+            "line 1: declares 1000000000000 features; more than 10000 columns (the limit per table)");
+  auto named = ReadCsvText("1,1\nx" + std::string(1100, 'n') + ",target\n1,0\n", {"sklearn"});
+  ASSERT_FALSE(named.ok());
+  EXPECT_EQ(named.status().message(),
+            "line 2, column 1: a column name of 1101 bytes (the limit is 1024)");
+}
+
 }  // namespace
 }  // namespace tandem::data

@@ -7,6 +7,7 @@
 
 #include "core/clock.h"
 #include "core/fs.h"
+#include "exec/cgroup.h"
 #include "exec/local_launcher.h"
 #include "operators/code_archive.h"
 #include "operators/operator_library.h"
@@ -111,6 +112,80 @@ TEST_F(PluginTest, AFailingTestSaysWhichCheckAndWhy) {
   EXPECT_EQ(results[0].reason, "outputs.table.rows: expected 4, got 3");
   EXPECT_EQ(DescribeFailures(results),
             "1 of 1 tests failed: keeps-three-rows: outputs.table.rows: expected 4, got 3");
+}
+
+// Records what it is asked to start; every process "ends" as the kernel's OOM killer
+// would end one that passed its memory limit.
+class OomLauncher : public Launcher {
+ public:
+  Result<ProcessHandle> Start(const ProcessSpec& spec) override {
+    specs.push_back(spec);
+    return ProcessHandle{static_cast<int>(specs.size()), 0};
+  }
+  std::optional<ExitInfo> Poll(const ProcessHandle&) override {
+    ExitInfo info;
+    info.signaled = true;
+    info.signal = 9;
+    info.out_of_memory = true;
+    info.memory_limit_bytes = specs.back().limits ? specs.back().limits->memory_bytes : 0;
+    return info;
+  }
+  Status Kill(const ProcessHandle&, int) override { return Status::Ok(); }
+  bool Alive(const ProcessHandle&) override { return false; }
+  std::vector<ProcessSpec> specs;
+};
+
+TEST_F(PluginTest, TestsRunUnderTheManifestsResourcesOrADefaultAndReportOutOfMemory) {
+  const std::string dir = (root_ / "op").string();
+  ASSERT_TRUE(ScaffoldOperator(dir, "hungry", "python").ok());  // resources: cpus 1, 256Mi
+  auto m = LoadManifestDir(dir);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  TestRunOptions options;
+  options.runtime = runtime_;
+  options.work_dir = (root_ / "work").string();
+  OomLauncher launcher;
+  auto results = RunOperatorTests(*m, launcher, options);
+  ASSERT_TRUE(results.ok());
+  ASSERT_EQ(launcher.specs.size(), 1u);
+  ASSERT_TRUE(launcher.specs[0].limits.has_value());
+  EXPECT_EQ(launcher.specs[0].limits->memory_bytes, 256u << 20);
+  EXPECT_EQ(launcher.specs[0].limits->cpus, 1);
+  EXPECT_EQ((*results)[0].reason, "out of memory (limit 256 MiB)");
+
+  m->def.resources = Json::object();  // none given: the default, and no CPU limit
+  auto defaulted = RunOperatorTests(*m, launcher, options);
+  ASSERT_TRUE(defaulted.ok());
+  EXPECT_EQ(launcher.specs.back().limits->memory_bytes, 1024u << 20);
+  EXPECT_EQ(launcher.specs.back().limits->cpus, 0);
+  EXPECT_EQ((*defaulted)[0].reason, "out of memory (limit 1024 MiB)");
+}
+
+// The same through the real launcher and the kernel, where cgroups can be written.
+TEST_F(PluginTest, ATestThatPassesItsMemoryLimitFailsOutOfMemory) {
+  if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "/usr/bin/python3 is not installed";
+  auto cgroups = exec::Cgroups::ForThisProcess();
+  if (!cgroups.ok()) GTEST_SKIP() << "cgroups are not writable here: " << cgroups.status().message();
+  exec::LocalLauncher launcher(std::move(*cgroups));
+  const std::string dir = (root_ / "op").string();
+  ASSERT_TRUE(ScaffoldOperator(dir, "hog", "python").ok());
+  auto yaml = ReadFile(fs::path(dir) / "operator.yaml");
+  ASSERT_TRUE(yaml.ok());
+  std::string text = *yaml;
+  text.replace(text.find("memory: 256Mi"), 13, "memory: 64Mi");
+  ASSERT_TRUE(WriteFileAtomic(fs::path(dir) / "operator.yaml", text).ok());
+  ASSERT_TRUE(WriteFileAtomic(fs::path(dir) / "main.py",
+                              "hog = bytearray(400 * 1024 * 1024)\n"
+                              "for i in range(0, len(hog), 4096): hog[i] = 1\n").ok());
+  auto m = LoadManifestDir(dir);
+  ASSERT_TRUE(m.ok()) << m.status().message();
+  TestRunOptions options;
+  options.runtime = runtime_;
+  options.work_dir = (root_ / "work").string();
+  auto results = RunOperatorTests(*m, launcher, options);
+  ASSERT_TRUE(results.ok());
+  ASSERT_EQ(results->size(), 1u);
+  EXPECT_FALSE((*results)[0].passed);
+  EXPECT_EQ((*results)[0].reason.rfind("out of memory (limit 64 MiB)", 0), 0u) << (*results)[0].reason;
 }
 
 TEST_F(PluginTest, ACrashIsReportedWithItsStderr) {

@@ -13,6 +13,7 @@
 #include "data/table_file.h"
 #include "operators/json_schema.h"
 #include "operators/task_contract.h"
+#include "scheduler/request.h"
 
 namespace tandem::operators {
 namespace {
@@ -41,6 +42,23 @@ Result<ExitInfo> RunToEnd(Launcher& launcher, const ProcessSpec& spec, double ti
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+}
+
+// What a test process may use: what a task of this operator asks for by default, so a
+// test that passes here does not fail on its first real run for memory (and a runaway
+// test cannot take the server's machine down).
+Result<ResourceLimits> TestLimits(const OperatorDef& def, const TestRunOptions& options) {
+  ResourceLimits limits;
+  int64_t memory_mib = options.default_memory_mib;
+  if (def.resources.contains("memory")) {
+    ASSIGN_OR_RETURN(memory_mib, scheduler::ParseMebibytes(def.resources["memory"], "resources.memory"));
+    if (memory_mib <= 0) memory_mib = options.default_memory_mib;
+  }
+  limits.memory_bytes = static_cast<uint64_t>(memory_mib) * 1024 * 1024;
+  if (def.resources.contains("cpus") && def.resources["cpus"].is_number()) {
+    limits.cpus = def.resources["cpus"].get<double>();
+  }
+  return limits;
 }
 
 bool NearlyEqual(double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(b)); }
@@ -149,10 +167,12 @@ TestCaseResult RunCase(const OperatorManifest& m, const OperatorTestCase& tc, La
   }
   Status written = WriteTaskSpec(dir.string(), spec);
   auto process = RuntimeProcess(m.def, options.runtime, dir.string(), spec);
-  if (!written.ok() || !process.ok()) {
-    problems.push_back((written.ok() ? process.status() : written).message());
+  auto limits = TestLimits(m.def, options);
+  if (!written.ok() || !process.ok() || !limits.ok()) {
+    problems.push_back((!written.ok() ? written : !process.ok() ? process.status() : limits.status()).message());
     return finish();
   }
+  process->limits = *limits;
 
   const Json& expect = tc.expect;
   const double timeout_s = expect.value("timeout_s", options.default_timeout_s);
@@ -165,6 +185,10 @@ TestCaseResult RunCase(const OperatorManifest& m, const OperatorTestCase& tc, La
   const std::string stderr_tail = Tail(process->stderr_path);
   if (timed_out) {
     problems.push_back("timed out after " + data::FormatNumber(timeout_s) + " s");
+    return finish();
+  }
+  if (exit->out_of_memory) {  // whatever exit code the case expects, this is not it
+    problems.push_back(exit->Describe() + (stderr_tail.empty() ? "" : " (stderr: " + stderr_tail + ")"));
     return finish();
   }
   const int want_code = expect.value("exit_code", 0);
@@ -196,10 +220,13 @@ TestCaseResult RunCase(const OperatorManifest& m, const OperatorTestCase& tc, La
     check.argv.push_back(dir.string());
     check.cwd = dir.string();
     check.stdout_path = (dir / "check.log").string();
+    check.limits = *limits;
     bool check_timed_out = false;
     auto check_exit = RunToEnd(launcher, check, timeout_s, &check_timed_out);
     if (!check_exit.ok()) {
       problems.push_back("check: cannot start: " + check_exit.status().message());
+    } else if (check_exit->out_of_memory) {
+      problems.push_back("check: " + expect["check"].get<std::string>() + ": " + check_exit->Describe());
     } else if (!check_exit->success()) {
       problems.push_back("check: " + expect["check"].get<std::string>() + " failed with " + check_exit->Describe() +
                          ": " + Tail(check.stdout_path));

@@ -33,6 +33,11 @@ struct TestRunOptions {
   RuntimeConfig runtime;
   std::string work_dir;    // each case runs in <work_dir>/<case name>/ (made afresh)
   double default_timeout_s = 120;
+  // Each test process (and its check script) runs under ProcessSpec::limits: the
+  // manifest's resources.memory and resources.cpus, or this memory when the manifest
+  // gives none (no CPU limit then). A case that passes it fails with
+  // "out of memory (limit 1024 MiB)". With limits set a test process sees no GPU.
+  int64_t default_memory_mib = 1024;
 };
 
 // Runs the cases in manifest order. `on_result` (optional) sees each result as it comes.

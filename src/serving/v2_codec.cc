@@ -12,13 +12,22 @@ namespace {
 constexpr int kMaxDataDepth = 32;
 // Doubles hold integers exactly up to 2^53; larger INT64 values would be rounded.
 constexpr double kMaxExactInt = 9007199254740992.0;
+// The most tensor elements one request may carry, all inputs together (a documented
+// limit, docs/architecture.md "Serving"). Each element is a double (8 bytes) once
+// decoded and ~16 bytes more as a JSON value before that, so 16M elements is ~400 MB at
+// worst; a real batch (1,000 rows of 1,000 features) is 1M. Checked on the shape before
+// any data is walked, so a small body claiming a huge shape costs nothing.
+constexpr int64_t kMaxRequestElements = 16 * 1024 * 1024;
 
 std::string Indexed(const std::string& path, size_t i) {
   return path + "[" + std::to_string(i) + "]";
 }
 
-Status Flatten(const Json& value, const std::string& path, int depth,
+// Stops once `out` holds more than `max_leaves` values: the count is wrong then and the
+// caller says so, without a pointer for every value of an oversized body.
+Status Flatten(const Json& value, const std::string& path, int depth, size_t max_leaves,
                std::vector<const Json*>* out) {
+  if (out->size() > max_leaves) return Status::Ok();
   if (!value.is_array()) {
     out->push_back(&value);
     return Status::Ok();
@@ -27,7 +36,10 @@ Status Flatten(const Json& value, const std::string& path, int depth,
     return InvalidArgument(path + ": nested deeper than " + std::to_string(kMaxDataDepth) +
                            " levels");
   }
-  for (const Json& v : value) RETURN_IF_ERROR(Flatten(v, path, depth + 1, out));
+  for (const Json& v : value) {
+    RETURN_IF_ERROR(Flatten(v, path, depth + 1, max_leaves, out));
+    if (out->size() > max_leaves) break;
+  }
   return Status::Ok();
 }
 
@@ -146,9 +158,9 @@ Json NumberToJson(DataType type, double v) {
   }
 }
 
-}  // namespace
-
-Result<Tensor> TensorFromJson(const Json& json, const std::string& path) {
+// TensorFromJson, refusing a shape of more than `max_elements` elements (what is left of
+// the request's kMaxRequestElements).
+Result<Tensor> TensorWithin(const Json& json, const std::string& path, int64_t max_elements) {
   if (!json.is_object()) {
     return InvalidArgument(path + ": expected an object, got " + std::string(json.type_name()));
   }
@@ -164,15 +176,23 @@ Result<Tensor> TensorFromJson(const Json& json, const std::string& path) {
   ASSIGN_OR_RETURN(t.shape, ShapeFromJson(json, path));
   auto count = ElementCount(t.shape);
   if (!count) return InvalidArgument(path + ".shape: the element count overflows");
+  if (*count > max_elements) {
+    return InvalidArgument(path + ".shape: " + ShapeString(t.shape) + " is " +
+                           std::to_string(*count) + " elements; a request may carry at most " +
+                           std::to_string(kMaxRequestElements) + " (all inputs together)");
+  }
 
   std::string where = path + ".data";
   auto data = json.find("data");
   if (data == json.end()) return InvalidArgument(where + ": missing");
   std::vector<const Json*> leaves;
-  RETURN_IF_ERROR(Flatten(*data, where, 0, &leaves));
+  RETURN_IF_ERROR(Flatten(*data, where, 0, static_cast<size_t>(*count), &leaves));
   // A scalar "data": 5 is one element, as for shape [] or [1].
   if (static_cast<int64_t>(leaves.size()) != *count) {
-    return InvalidArgument(where + ": length " + std::to_string(leaves.size()) +
+    std::string length = leaves.size() > static_cast<size_t>(*count)
+                             ? "more than " + std::to_string(*count)
+                             : std::to_string(leaves.size());
+    return InvalidArgument(where + ": length " + length +
                            " does not match shape " + ShapeString(t.shape) + " (" +
                            std::to_string(*count) + " elements)");
   }
@@ -196,6 +216,12 @@ Result<Tensor> TensorFromJson(const Json& json, const std::string& path) {
     }
   }
   return t;
+}
+
+}  // namespace
+
+Result<Tensor> TensorFromJson(const Json& json, const std::string& path) {
+  return TensorWithin(json, path, kMaxRequestElements);
 }
 
 Json TensorToJson(const Tensor& t) {
@@ -238,9 +264,11 @@ Result<InferRequest> DecodeInferRequest(std::string_view body) {
   }
   if (inputs->empty()) return InvalidArgument("inputs: must hold at least one tensor");
   std::set<std::string> names;
+  int64_t elements_left = kMaxRequestElements;
   for (size_t i = 0; i < inputs->size(); ++i) {
     std::string path = Indexed("inputs", i);
-    ASSIGN_OR_RETURN(Tensor t, TensorFromJson((*inputs)[i], path));
+    ASSIGN_OR_RETURN(Tensor t, TensorWithin((*inputs)[i], path, elements_left));
+    elements_left -= static_cast<int64_t>(t.size());
     if (!names.insert(t.name).second) {
       return InvalidArgument(path + ".name: duplicate input name '" + t.name + "'");
     }

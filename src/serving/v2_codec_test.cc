@@ -154,6 +154,27 @@ TEST(V2CodecTest, DeepNestingIsRefusedNotRecursedInto) {
             std::string::npos);
 }
 
+TEST(V2CodecTest, MoreThan16MElementsPerRequestIsRefusedOnTheShape) {
+  // A small body claiming a huge shape is refused before any data is walked.
+  EXPECT_EQ(ErrorOf(One(R"({"name":"pixels","datatype":"FP32","shape":[4097,4096],"data":[1]})")),
+            "inputs[0].shape: [4097,4096] is 16781312 elements; a request may carry at most "
+            "16777216 (all inputs together)");
+  // The limit is for all inputs together: the second of two 9M-element inputs passes it.
+  std::string two = R"({"inputs":[{"name":"a","datatype":"FP32","shape":[1],"data":[1]},)"
+                    R"({"name":"b","datatype":"FP32","shape":[16777216],"data":[1]}]})";
+  EXPECT_NE(ErrorOf(two).find("inputs[1].shape: [16777216] is 16777216 elements; a request "
+                              "may carry at most 16777216"),
+            std::string::npos);
+  // Exactly at the limit the shape passes (and the short data is what is wrong).
+  EXPECT_EQ(ErrorOf(One(R"({"name":"x","datatype":"FP32","shape":[16777216],"data":[1]})")),
+            "inputs[0].data: length 1 does not match shape [16777216] (16777216 elements)");
+}
+
+TEST(V2CodecTest, DataLongerThanTheShapeStopsBeingCountedPastIt) {
+  EXPECT_EQ(ErrorOf(One(R"({"name":"x","datatype":"FP32","shape":[2],"data":[1,2,3,4,5]})")),
+            "inputs[0].data: length more than 2 does not match shape [2] (2 elements)");
+}
+
 TEST(V2CodecTest, EncodeRoundTrips) {
   std::vector<Tensor> outs = {
       {"probabilities", DataType::kFp32, {2, 2}, {0.25, 0.75, 0.5, 0.5}, {}},

@@ -1,6 +1,8 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 
 #include "core/fs.h"
 #include "operators/task_contract.h"
@@ -276,6 +278,42 @@ TEST_F(EngineTest, CancelKillsRunningTasksAndCancelsTheRest) {
   EXPECT_EQ(store_->GetRun(run.id)->state, "cancelled");
   EXPECT_EQ(engine_->Cancel(run.id).code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(engine_->Cancel("run-nope").code(), StatusCode::kNotFound);
+}
+
+// The largest pipeline the limits allow (pipeline_spec.h) submits quickly, ticks without
+// starving the engine and cancels completely: the budget is generous for a loaded CI
+// machine; on a dev machine the submit takes well under a second.
+TEST_F(EngineTest, ATwoThousandNodePipelineSubmitsTicksAndCancelsQuickly) {
+  std::string yaml = "name: big\nnodes:\n  g: {operator: gen}\n";
+  for (int i = 1; i < 2000; ++i) {
+    // Half a chain, half a fan: both deep and wide.
+    std::string from = i < 1000 ? (i == 1 ? "g" : Numbered("n", i - 1)) : Numbered("n", i % 1000 + 1);
+    yaml += "  " + Numbered("n", i) + ": {operator: pass, inputs: {in: " + from + ".out}}\n";
+  }
+  launcher_.by_node["g"].hold = true;
+  auto started = std::chrono::steady_clock::now();
+  store::RunRecord run = SubmitOk(yaml);
+  auto submitted = std::chrono::steady_clock::now();
+  Ticks(3);
+  auto ticked = std::chrono::steady_clock::now();
+  ASSERT_TRUE(engine_->Cancel(run.id).ok());
+  auto cancelled = std::chrono::steady_clock::now();
+  auto ms = [](auto a, auto b) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count();
+  };
+  std::printf("2000 nodes: submit %lld ms, 3 ticks %lld ms, cancel %lld ms\n",
+              static_cast<long long>(ms(started, submitted)),
+              static_cast<long long>(ms(submitted, ticked)),
+              static_cast<long long>(ms(ticked, cancelled)));
+  EXPECT_LT(ms(started, submitted), 5000);
+  EXPECT_LT(ms(submitted, ticked), 5000);
+  EXPECT_LT(ms(ticked, cancelled), 5000);
+  EXPECT_EQ(store_->GetRun(run.id)->state, "cancelled");
+  auto tasks = store_->ListTasks(run.id);
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_EQ(tasks->size(), 2000u);
+  for (const auto& t : *tasks) EXPECT_EQ(t.state, "cancelled") << t.node;
+  EXPECT_EQ(launcher_.kills().size(), 1u);  // g, the one that ran
 }
 
 TEST_F(EngineTest, SubmitRefusesBadPipelinesAndRecordsNothing) {

@@ -22,6 +22,8 @@ std::string At(const YAML::Node& n) {
 
 class Parser {
  public:
+  explicit Parser(const PipelineLimits& limits) : limits_(limits) {}
+
   Result<PipelineSpec> Parse(const YAML::Node& root) {
     if (!root.IsMap()) return InvalidArgument("pipeline: expected a mapping at the top");
     for (const auto& kv : root) {
@@ -36,6 +38,10 @@ class Parser {
       Problem("nodes: required field is missing");
     } else if (!nodes.IsMap()) {
       Problem("nodes: expected a mapping of node name to node" + At(nodes));
+    } else if (nodes.size() > limits_.max_nodes) {
+      return InvalidArgument("nodes: " + std::to_string(nodes.size()) +
+                             " nodes is over the limit of " +
+                             std::to_string(limits_.max_nodes) + At(nodes));
     } else {
       std::set<std::string> seen;
       for (const auto& kv : nodes) {
@@ -102,6 +108,10 @@ class Parser {
     if (inputs && !inputs.IsNull()) {
       if (!inputs.IsMap()) {
         Problem(path + ".inputs: expected a mapping of port to <node>.<port>" + At(inputs));
+      } else if (inputs.size() > limits_.max_inputs_per_node) {
+        Problem(path + ".inputs: " + std::to_string(inputs.size()) +
+                " inputs is over the limit of " + std::to_string(limits_.max_inputs_per_node) +
+                " per node" + At(inputs));
       } else {
         for (const auto& kv : inputs) {
           std::string port = kv.first.Scalar();
@@ -121,18 +131,23 @@ class Parser {
     spec_.nodes.push_back(std::move(node));
   }
 
+  const PipelineLimits& limits_;
   PipelineSpec spec_;
   std::string problems_;
 };
 
 }  // namespace
 
-Result<PipelineSpec> ParsePipelineYaml(const std::string& text) {
+Result<PipelineSpec> ParsePipelineYaml(const std::string& text, const PipelineLimits& limits) {
+  if (text.size() > limits.max_spec_bytes) {
+    return InvalidArgument("pipeline YAML: " + std::to_string(text.size()) +
+                           " bytes is over the limit of " + std::to_string(limits.max_spec_bytes));
+  }
   RETURN_IF_ERROR(CheckYamlLimits(text, "pipeline YAML"));
   try {
     YAML::Node root = YAML::Load(text);
     if (!root || root.IsNull()) return InvalidArgument("pipeline: the document is empty");
-    return Parser().Parse(root);
+    return Parser(limits).Parse(root);
   } catch (const YAML::Exception& e) {
     // e.mark is 0-based; people count lines from 1.
     std::string where = e.mark.is_null() ? "" : "line " + std::to_string(e.mark.line + 1) +

@@ -44,7 +44,20 @@ struct PipelineSpec {
   std::vector<NodeSpec> nodes;  // in the order the YAML lists them
 };
 
+// Bounds on one pipeline, checked before its nodes are read, so that a submit cannot hold
+// the engine (and every other submit and cancel) for minutes or take gigabytes.
+// Rationale: the largest real pipelines are hundreds of nodes of a few hundred bytes
+// each, with a handful of inputs; 2,000 nodes validate and submit in well under a second.
+struct PipelineLimits {
+  size_t max_spec_bytes = 1024 * 1024;  // the YAML text
+  size_t max_nodes = 2000;
+  size_t max_inputs_per_node = 64;      // wired input ports of one node (its edges in)
+};
+
 // Every shape problem at once, separated by "; ", as kInvalidArgument. Malformed YAML
-// gives "pipeline YAML: line L, column C: <what>". Never throws.
-Result<PipelineSpec> ParsePipelineYaml(const std::string& text);
+// gives "pipeline YAML: line L, column C: <what>". A pipeline over `limits` is refused
+// with the limit named: "pipeline YAML: 1300000 bytes is over the limit of 1048576",
+// "nodes: 20000 nodes is over the limit of 2000 (line 3)",
+// "nodes.join.inputs: 100 inputs is over the limit of 64 per node (line 9)". Never throws.
+Result<PipelineSpec> ParsePipelineYaml(const std::string& text, const PipelineLimits& limits = {});
 }  // namespace tandem::workflow

@@ -85,5 +85,36 @@ TEST(PipelineSpecTest, MalformedYamlNamesTheLine) {
   EXPECT_EQ(ParsePipelineYaml("name: x\n").status().message(), "nodes: required field is missing");
 }
 
+// "name: big\nnodes:\n" and `nodes` nodes, each reading the one before.
+std::string ChainYaml(int nodes) {
+  std::string yaml = "name: big\nnodes:\n  n0: {operator: gen}\n";
+  for (int i = 1; i < nodes; ++i) {
+    yaml += "  " + testing::Numbered("n", i) + ": {operator: pass, inputs: {in: " +
+            testing::Numbered("n", i - 1) + ".out}}\n";
+  }
+  return yaml;
+}
+
+TEST(PipelineSpecTest, PipelinesOverTheLimitsAreRefusedNamingTheLimit) {
+  EXPECT_TRUE(ParsePipelineYaml(ChainYaml(2000)).ok());
+  EXPECT_EQ(ParsePipelineYaml(ChainYaml(2001)).status().message(),
+            "nodes: 2001 nodes is over the limit of 2000 (line 3)");
+
+  std::string huge = "name: big\ndescription: " + std::string(1024 * 1024, 'x') + "\nnodes: {}\n";
+  EXPECT_EQ(ParsePipelineYaml(huge).status().message(),
+            "pipeline YAML: " + std::to_string(huge.size()) +
+                " bytes is over the limit of 1048576");
+
+  std::string wide = "name: w\nnodes:\n  g: {operator: gen}\n  j:\n    operator: join\n    inputs:\n";
+  for (int i = 0; i < 65; ++i) wide += "      " + testing::Numbered("in", i) + ": g.out\n";
+  EXPECT_EQ(ParsePipelineYaml(wide).status().message(),
+            "nodes.j.inputs: 65 inputs is over the limit of 64 per node (line 7)");
+
+  PipelineLimits small;
+  small.max_nodes = 3;
+  EXPECT_TRUE(ParsePipelineYaml(ChainYaml(3), small).ok());
+  EXPECT_FALSE(ParsePipelineYaml(ChainYaml(4), small).ok());
+}
+
 }  // namespace
 }  // namespace tandem::workflow
