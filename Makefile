@@ -3,14 +3,23 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-.PHONY: setup build build-debug test unit integration demo clean
+.PHONY: setup configure build build-server build-debug test unit integration demo clean
 
 setup:
 	@scripts/setup.sh
 
-build:
-	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) > /dev/null
+# ccache, when the machine has it, makes a second checkout's build mostly cache hits.
+LAUNCHER := $(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+
+configure:
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(LAUNCHER) > /dev/null
+
+build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The server and what it runs, without the test binaries (a third of the build).
+build-server: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target tandem bundled_operators
 
 build-debug:
 	@$(MAKE) --no-print-directory build BUILD_DIR=build-debug BUILD_TYPE=Debug
@@ -18,7 +27,7 @@ build-debug:
 test: setup build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
-demo: setup build
+demo: setup build-server
 	@scripts/demo.sh
 
 clean:

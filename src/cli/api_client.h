@@ -11,7 +11,10 @@ namespace tandem::cli {
 
 class ApiClient {
  public:
-  explicit ApiClient(std::string base_url) : base_(std::move(base_url)) {}
+  // Trailing slashes are dropped ("http://host:8080/" is the same server).
+  explicit ApiClient(std::string base_url) : base_(std::move(base_url)) {
+    while (base_.size() > 1 && base_.back() == '/') base_.pop_back();
+  }
   Result<Json> Get(const std::string& path) const;
   Result<Json> Post(const std::string& path, const std::string& body,
                     const std::string& content_type = "application/json") const;

@@ -209,6 +209,12 @@ class CliData(unittest.TestCase):
         self.assertEqual(p.returncode, 0)
         self.assertRegex(p.stdout.strip(), r"^tandem \d+\.\d+\.\d+")
 
+    def test_a_server_url_with_a_trailing_slash_is_the_same_server(self):
+        env = dict(os.environ, TANDEM_SERVER=self.server.url + "/")
+        p = subprocess.run([BINARY, "dataset", "list"], capture_output=True, text=True, env=env)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("NAME", p.stdout)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
