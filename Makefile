@@ -3,7 +3,11 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 
-.PHONY: setup build build-debug test unit integration demo clean
+.PHONY: setup build build-debug test unit integration demo clean fuzz fuzz-smoke
+
+# libFuzzer targets (fuzz/README.md), built with clang in their own build dir.
+FUZZ_SECONDS ?= 1800
+FUZZ_BUILD_DIR ?= build-fuzz
 
 setup:
 	@scripts/setup.sh
@@ -17,9 +21,19 @@ build-debug:
 
 test: setup build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 demo: setup build
 	@scripts/demo.sh
 
+# Each fuzz target for FUZZ_SECONDS (all at once): no crash, no leak, <= 256 MB RSS.
+fuzz: setup
+	@fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BUILD_DIR)
+
+# The minute of each target that `make test` runs. It steps over the findings listed in
+# fuzz/known_bugs.h until their fixes land; `make fuzz` does not.
+fuzz-smoke: setup
+	@TANDEM_FUZZ_SKIP_KNOWN=1 fuzz/run.sh 60 $(FUZZ_BUILD_DIR)
+
 clean:
-	rm -rf build build-debug
+	rm -rf build build-debug $(FUZZ_BUILD_DIR)
