@@ -40,4 +40,17 @@ inline bool SkipHugeSklearnHeader(std::string_view text) {
   return digits.size() > 5;
 }
 
+// True when skipping known findings and a column is named by a lone UTF-8 byte-order
+// mark: FormatCsv writes it first in the file, where ReadCsvText strips it as a BOM
+// (fuzz/crashes/csv/bom_header_roundtrip.csv).
+template <typename Table>
+bool SkipBomColumnName(const Table& table) {
+  static const bool skip = std::getenv("TANDEM_FUZZ_SKIP_KNOWN") != nullptr;
+  if (!skip) return false;
+  for (const auto& column : table.columns) {
+    if (column.name.rfind("\xEF\xBB\xBF", 0) == 0) return true;
+  }
+  return false;
+}
+
 }  // namespace tandem_fuzz
