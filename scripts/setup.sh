@@ -12,6 +12,7 @@ PACKAGES=(
   python3 python3-sklearn python3-numpy python3-torch python3-xgboost
   python3-fastapi python3-uvicorn python3-statsmodels python3-zstandard wrk
   curl procps
+  clang libclang-rt-14-dev
   python3-statsmodels
 )
 
