@@ -14,6 +14,8 @@ namespace {
 constexpr int kMaxReplicas = 64;
 constexpr const char* kStable = "stable";
 constexpr const char* kCanary = "canary";
+// Bad Gateway: the replica behind us failed the request it had taken.
+constexpr int kReplicaFailedStatus = 502;
 
 // Replicas a canary of `percent` runs beside `replicas` stable ones: its share of
 // them, at least one.
@@ -470,9 +472,20 @@ Result<http::Response> ServiceManager::Forward(const std::string& service_name,
     auto resp = http::Call(method, ReplicaBaseUrl(host, port) + path, body);
     in_flight->fetch_sub(1);
     if (resp.ok()) return resp;
+    const std::string replica = "replica " + id + " at " + host + ":" + std::to_string(port);
+    if (ClassifyForwardFailure(resp.status()) == ForwardFailure::kTaken) {
+      // Never sent again: the watchdog restarts the replica if it died.
+      spdlog::warn("service '{}': {} took a request and failed it: {}", service_name, replica,
+                   resp.status().message());
+      return http::JsonResponse(
+          {{"error", "service '" + service_name + "': " + replica +
+                         " failed while handling the request (not retried): " +
+                         resp.status().message()},
+           {"replica", id}},
+          kReplicaFailedStatus);
+    }
     failed.insert(id);
-    last_error = "replica " + id + " at " + host + ":" + std::to_string(port) +
-                 " does not answer: " + resp.status().message();
+    last_error = replica + " does not answer: " + resp.status().message();
   }
   if (!last_error.empty()) {
     return Unavailable("service '" + service_name + "': " + last_error);

@@ -13,8 +13,8 @@
 //  - rolling update (Update with canary 0, or Deploy over a running service): one new
 //    replica is started and ready before one old replica leaves the rotation, waits
 //    for its requests in flight, and is stopped; repeated until none is left. Requests
-//    are never sent to a replica that is draining, and a request whose replica does
-//    not answer is retried on another, so no request fails because of the update.
+//    are never sent to a replica that is draining, and a request whose replica refuses
+//    the connection is retried on another, so no request fails because of the update.
 //  - canary (Update with canary W): replicas of the new version run beside the old
 //    ones and get W% of the requests; Promote moves all traffic to the canary version
 //    (after scaling it to R replicas) and stops the old; Rollback the reverse.
@@ -148,9 +148,12 @@ class ServiceManager {
 
   // Sends method/path/body to one of the service's replicas; `path` is the path under
   // the replica, e.g. "/v2/models/<name>/infer" (a query string may follow). Any HTTP
-  // status from a replica is returned as is; a replica that does not answer is tried
-  // no more and the request goes to another. kNotFound for an unknown service,
-  // kUnavailable when no replica is ready or none answers.
+  // status from a replica is returned as is. A replica that refuses the connection is
+  // tried no more and the request goes to another (nothing was sent); one that took the
+  // request and then died or dropped it gives 502 {"error": names replica and reason,
+  // "replica": id}, never retried (service_manager_router.h, ForwardFailure).
+  // kNotFound for an unknown service, kUnavailable when no replica is ready or none
+  // accepts the connection.
   Result<http::Response> Forward(const std::string& service_name, const std::string& method,
                                  const std::string& path, const std::string& body);
 
