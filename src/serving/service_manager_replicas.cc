@@ -128,7 +128,9 @@ Result<ServiceManager::Starting> ServiceManager::StartReplica(
 
   ASSIGN_OR_RETURN(store::ModelVersionRecord mv,
                    store_.GetModelVersion(rec.model_name, rec.model_version));
-  ASSIGN_OR_RETURN(fs::path model_file, artifacts_.PathOf(mv.artifact_digest));
+  // Re-hashed before every start (deploy, update, restart): a model file changed on
+  // disk since it was stored is refused, naming the digest and the path.
+  ASSIGN_OR_RETURN(fs::path model_file, artifacts_.VerifiedPathOf(mv.artifact_digest));
   ASSIGN_OR_RETURN(store::ArtifactRecord artifact, store_.GetArtifact(mv.artifact_digest));
   Json meta = artifact.meta.is_object() ? artifact.meta : Json::object();
   // Older artifacts may lack what the model version row knows.
