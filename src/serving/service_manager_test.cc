@@ -104,6 +104,33 @@ class ServiceManagerTest : public ::testing::Test {
   std::vector<std::unique_ptr<ServiceManager>> retired_;
 };
 
+// A model file rewritten on disk (same name, other trees) is refused before a replica
+// loads it, at deploy and at the watchdog's restart, naming the digest and the path.
+TEST_F(ServiceManagerTest, RefusesAModelFileChangedOnDisk) {
+  auto s = Deploy("cancer:1", "tampered-svc", 1);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  const std::filesystem::path file = *artifacts_->PathOf(digest_);
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write);
+  auto text = ReadFile(file);
+  ASSERT_TRUE(text.ok());
+  ASSERT_TRUE(WriteFileAtomic(file, *text + " ").ok());  // the same model, other bytes
+
+  auto refused = Deploy("cancer:2", "other-svc", 1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find(digest_), std::string::npos) << refused.status().message();
+  EXPECT_NE(refused.status().message().find(file.string()), std::string::npos);
+  EXPECT_TRUE(store_->ListReplicas("other-svc")->empty());
+
+  // The running replica dies: its restart is refused too, and it stays out of rotation.
+  const ProcessHandle h = HandleOf(s->replicas[0]);
+  ASSERT_TRUE(launcher_.Kill(h, SIGKILL).ok());
+  WaitGone(h);
+  EXPECT_FALSE(manager_->CheckReplicas().ok());
+  EXPECT_EQ(manager_->Get("tampered-svc")->replicas[0].state, "failed");
+}
+
 TEST_F(ServiceManagerTest, DeploysReplicasForwardsAndStops) {
   auto s = Deploy("cancer:1", "cancer-svc", 2);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
