@@ -564,6 +564,8 @@ Status ServiceManager::Restore(const store::ServiceRecord& row) {
       continue;
     }
     if (alive) Terminate(h);
+    // Stored as starting but without a pid: the last server crashed while spawning it.
+    if (r.pid <= 0 && r.state == "starting") StopUntracked(name, r.id);
     if (r.state != "draining") dead.push_back(r);
   }
   const int replicas = s.spec.replicas;
@@ -583,10 +585,13 @@ Status ServiceManager::Restore(const store::ServiceRecord& row) {
     if (!launched.ok()) {
       spdlog::warn("service '{}': replica {} did not come back: {}", name, r.id,
                    launched.status().ToString());
+      // Its process is gone (AwaitReady saw to it); the rollout below replaces it.
+      std::lock_guard<std::mutex> lock(mu_);
+      std::erase_if(services_.at(name).replicas,
+                    [&](const LiveReplica& live) { return live.rec.id == r.id; });
       continue;
     }
-    std::lock_guard<std::mutex> lock(mu_);
-    services_.at(name).replicas.push_back(LiveReplica{*launched});
+    PutLive(name, *launched);
   }
   // Finish what was under way: the stable track at its version and size, the canary
   // (if any) at its own.

@@ -8,6 +8,9 @@
 //
 // Files of replica ID of service NAME live in <data_dir>/services/NAME/ID/: meta.json
 // (the model artifact's meta), port (written by the replica), replica.log.
+// A replica's start is stored before its process is spawned (row in state starting,
+// pid 0), its pid right after: a crash between the two leaves a row whose process
+// RestoreAll finds by its command line (--port-file in the replica's folder) and stops.
 //
 // Rollouts (every step is stored before the next begins):
 //  - rolling update (Update with canary 0, or Deploy over a running service): one new
@@ -201,6 +204,12 @@ class ServiceManager {
   // Waits until the started replica answers ready; fills host/port/state. On failure the
   // process is gone and the Status says why (with the log's tail).
   Result<store::ReplicaRecord> AwaitReady(Starting started);
+  // Puts `rec` in the service's replicas in memory (replacing one with its id), so the
+  // next Save records it.
+  void PutLive(const std::string& service, const store::ReplicaRecord& rec);
+  // A process left by a crash between recording a replica's start and its pid: found
+  // by the --port-file its command line names, and stopped. Returns whether one was.
+  bool StopUntracked(const std::string& service, const std::string& id);
   Result<store::ReplicaRecord> Launch(const std::string& service,
                                       const store::ServiceSpecRecord& spec,
                                       store::ReplicaRecord rec);
