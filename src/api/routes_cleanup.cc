@@ -5,6 +5,7 @@
 //   DELETE /api/v1/models/{name}/versions/{version}   refused while a service or alias uses it
 //   POST   /api/v1/services/{name}/delete             a stopped service leaves the list
 //   POST   /api/v1/gc  {keep_runs_days, grace_minutes, dry_run}   retention, then the sweep
+//   POST   /api/v1/gc  {verify: true, quarantine}   only re-hash artifacts, report mismatches
 #include <filesystem>
 
 #include "api/routes.h"
@@ -31,6 +32,10 @@ Result<store::GcOptions> GcOptionsFrom(const Platform& p, const std::string& bod
   for (const auto& [key, value] : j.items()) {
     if (key == "dry_run" && value.is_boolean()) {
       o.dry_run = value.get<bool>();
+    } else if (key == "verify" && value.is_boolean()) {
+      o.verify = value.get<bool>();
+    } else if (key == "quarantine" && value.is_boolean()) {
+      o.quarantine = value.get<bool>();
     } else if ((key == "keep_runs_days" || key == "grace_minutes") && value.is_number_integer() &&
                value.get<int64_t>() >= 0) {
       if (key == "keep_runs_days") {
@@ -39,11 +44,19 @@ Result<store::GcOptions> GcOptionsFrom(const Platform& p, const std::string& bod
         o.grace_minutes = value.get<int64_t>();
       }
     } else {
-      return InvalidArgument("body." + key + ": expected dry_run (true/false), keep_runs_days or "
+      return InvalidArgument("body." + key + ": expected dry_run, verify, quarantine (true/false), keep_runs_days or "
                              "grace_minutes (whole numbers >= 0)");
     }
   }
   return o;
+}
+
+Json MismatchJson(const std::vector<store::ArtifactStore::Mismatch>& mismatched) {
+  Json out = Json::array();
+  for (const auto& m : mismatched) {
+    out.push_back({{"digest", m.digest}, {"path", m.path}, {"actual", m.actual}, {"moved_to", m.moved_to}});
+  }
+  return out;
 }
 
 Json GcJson(const store::GcReport& r, bool dry_run) {
@@ -52,7 +65,8 @@ Json GcJson(const store::GcReport& r, bool dry_run) {
           {"runs_kept", r.runs_kept},
           {"artifacts_removed", r.artifacts_removed},
           {"bytes_freed", r.bytes_freed},
-          {"stray_files", r.stray_files}};
+          {"stray_files", r.stray_files},
+          {"mismatched", MismatchJson(r.mismatched)}};
 }
 
 }  // namespace

@@ -12,9 +12,29 @@ struct GcOpts {
   int keep_runs_days = -1;  // -1 = the server's setting
   int grace_minutes = -1;
   bool dry_run = false;
+  bool verify = false;
+  bool quarantine = false;
 };
 
+// --verify: every artifact whose file no longer hashes to its digest; exit 1 if any.
+int Verify(const ApiClient& api, const GcOpts& o) {
+  auto r = api.Post("/api/v1/gc", Json({{"verify", true}, {"quarantine", o.quarantine}}).dump());
+  if (!r.ok()) return Fail(r.status());
+  const Json& bad = (*r)["mismatched"];
+  for (const auto& m : bad) {
+    std::cout << "MISMATCH " << m["digest"].get<std::string>() << " " << m["path"].get<std::string>()
+              << " now hashes to " << m["actual"].get<std::string>();
+    if (!m["moved_to"].get<std::string>().empty()) {
+      std::cout << " (quarantined to " << m["moved_to"].get<std::string>() << ")";
+    }
+    std::cout << "\n";
+  }
+  std::cout << bad.size() << " artifact(s) no longer match their digest\n";
+  return bad.empty() ? 0 : 1;
+}
+
 int Gc(const ApiClient& api, const GcOpts& o) {
+  if (o.verify) return Verify(api, o);
   Json body = {{"dry_run", o.dry_run}};
   if (o.keep_runs_days >= 0) body["keep_runs_days"] = o.keep_runs_days;
   if (o.grace_minutes >= 0) body["grace_minutes"] = o.grace_minutes;
@@ -40,6 +60,9 @@ void AddGcCommands(CLI::App& app, CliContext& ctx) {
   gc->add_option("--keep-runs-days", o->keep_runs_days, "Delete finished runs older than N days (0 = none) [server's gc setting]");
   gc->add_option("--grace-minutes", o->grace_minutes, "Spare artifacts written in the last N minutes [server's, 60]");
   gc->add_flag("--dry-run", o->dry_run, "List the runs that would go; delete nothing");
+  gc->add_flag("--verify", o->verify, "Only re-hash every artifact and list those whose content changed on disk (exit 1 if any)");
+  gc->add_flag("--quarantine", o->quarantine, "With --verify: move mismatching files to artifacts/quarantine/")
+      ->needs(gc->get_option("--verify"));
   gc->callback([&ctx, o] { ctx.exit_code = Gc(ctx.Api(), *o); });
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/fs.h"
+#include "core/sha256.h"
 
 namespace tandem::sdk {
 namespace {
@@ -79,6 +80,17 @@ Result<ExportResult> Export(const ExportRequest& req) {
     return InvalidArgument("format: '" + req.format + "' is not c-sdk or python");
   }
   RETURN_IF_ERROR(CheckExportable(req.version));
+  // The bytes must be the version's: a model file changed on disk since it was stored
+  // is refused, naming the digest (the server names the path in `tandem gc --verify`).
+  if (const std::string digest = req.version.value("digest", ""); !digest.empty()) {
+    const std::string actual = Sha256Hex(req.model_bytes);
+    if (actual != digest) {
+      return FailedPrecondition("model file of " + req.version.value("model", std::string()) + ":" +
+                                std::to_string(req.version.value("version", 0)) +
+                                " no longer matches its digest " + digest + " (it hashes to " +
+                                actual + "): the artifact was changed on disk; not exported");
+    }
+  }
   const std::string model_format = req.version.value("format", "xgboost");
   if (req.out_dir.empty()) return InvalidArgument("output folder is empty");
   const fs::path dir = req.out_dir;

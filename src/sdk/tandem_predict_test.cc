@@ -9,6 +9,7 @@
 
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/sha256.h"
 #include "ml/linear_model.h"
 #include "ml/xgboost_model.h"
 #include "sdk/exporter.h"
@@ -157,6 +158,25 @@ TEST(ExporterTest, SaysWhichFormatsItCovers) {
   req.version = {{"format", "torchscript"}};
   auto result = sdk::Export(req);
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(std::filesystem::exists(req.out_dir));
+}
+
+// A model file rewritten on disk reaches the exporter with bytes that do not hash to
+// the version's digest: refused before anything is written.
+TEST(ExporterTest, RefusesModelBytesThatDoNotMatchTheDigest) {
+  sdk::ExportRequest req;
+  req.format = "c-sdk";
+  req.out_dir = "/nonexistent/never-written";
+  req.model_bytes = "{\"tampered\": true}";
+  req.version = {{"model", "cancer"}, {"version", 3}, {"format", "xgboost"},
+                 {"digest", Sha256Hex("{\"original\": true}")}};
+  auto result = sdk::Export(req);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(result.status().message().find("cancer:3 no longer matches its digest " +
+                                           Sha256Hex("{\"original\": true}")),
+            std::string::npos)
+      << result.status().message();
   EXPECT_FALSE(std::filesystem::exists(req.out_dir));
 }
 

@@ -14,6 +14,8 @@ namespace {
 constexpr int kMaxReplicas = 64;
 constexpr const char* kStable = "stable";
 constexpr const char* kCanary = "canary";
+// Bad Gateway: the replica behind us failed the request it had taken.
+constexpr int kReplicaFailedStatus = 502;
 
 // Replicas a canary of `percent` runs beside `replicas` stable ones: its share of
 // them, at least one.
@@ -470,9 +472,20 @@ Result<http::Response> ServiceManager::Forward(const std::string& service_name,
     auto resp = http::Call(method, ReplicaBaseUrl(host, port) + path, body);
     in_flight->fetch_sub(1);
     if (resp.ok()) return resp;
+    const std::string replica = "replica " + id + " at " + host + ":" + std::to_string(port);
+    if (ClassifyForwardFailure(resp.status()) == ForwardFailure::kTaken) {
+      // Never sent again: the watchdog restarts the replica if it died.
+      spdlog::warn("service '{}': {} took a request and failed it: {}", service_name, replica,
+                   resp.status().message());
+      return http::JsonResponse(
+          {{"error", "service '" + service_name + "': " + replica +
+                         " failed while handling the request (not retried): " +
+                         resp.status().message()},
+           {"replica", id}},
+          kReplicaFailedStatus);
+    }
     failed.insert(id);
-    last_error = "replica " + id + " at " + host + ":" + std::to_string(port) +
-                 " does not answer: " + resp.status().message();
+    last_error = replica + " does not answer: " + resp.status().message();
   }
   if (!last_error.empty()) {
     return Unavailable("service '" + service_name + "': " + last_error);
@@ -551,6 +564,8 @@ Status ServiceManager::Restore(const store::ServiceRecord& row) {
       continue;
     }
     if (alive) Terminate(h);
+    // Stored as starting but without a pid: the last server crashed while spawning it.
+    if (r.pid <= 0 && r.state == "starting") StopUntracked(name, r.id);
     if (r.state != "draining") dead.push_back(r);
   }
   const int replicas = s.spec.replicas;
@@ -570,10 +585,13 @@ Status ServiceManager::Restore(const store::ServiceRecord& row) {
     if (!launched.ok()) {
       spdlog::warn("service '{}': replica {} did not come back: {}", name, r.id,
                    launched.status().ToString());
+      // Its process is gone (AwaitReady saw to it); the rollout below replaces it.
+      std::lock_guard<std::mutex> lock(mu_);
+      std::erase_if(services_.at(name).replicas,
+                    [&](const LiveReplica& live) { return live.rec.id == r.id; });
       continue;
     }
-    std::lock_guard<std::mutex> lock(mu_);
-    services_.at(name).replicas.push_back(LiveReplica{*launched});
+    PutLive(name, *launched);
   }
   // Finish what was under way: the stable track at its version and size, the canary
   // (if any) at its own.

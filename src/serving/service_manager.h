@@ -8,13 +8,16 @@
 //
 // Files of replica ID of service NAME live in <data_dir>/services/NAME/ID/: meta.json
 // (the model artifact's meta), port (written by the replica), replica.log.
+// A replica's start is stored before its process is spawned (row in state starting,
+// pid 0), its pid right after: a crash between the two leaves a row whose process
+// RestoreAll finds by its command line (--port-file in the replica's folder) and stops.
 //
 // Rollouts (every step is stored before the next begins):
 //  - rolling update (Update with canary 0, or Deploy over a running service): one new
 //    replica is started and ready before one old replica leaves the rotation, waits
 //    for its requests in flight, and is stopped; repeated until none is left. Requests
-//    are never sent to a replica that is draining, and a request whose replica does
-//    not answer is retried on another, so no request fails because of the update.
+//    are never sent to a replica that is draining, and a request whose replica refuses
+//    the connection is retried on another, so no request fails because of the update.
 //  - canary (Update with canary W): replicas of the new version run beside the old
 //    ones and get W% of the requests; Promote moves all traffic to the canary version
 //    (after scaling it to R replicas) and stops the old; Rollback the reverse.
@@ -148,9 +151,12 @@ class ServiceManager {
 
   // Sends method/path/body to one of the service's replicas; `path` is the path under
   // the replica, e.g. "/v2/models/<name>/infer" (a query string may follow). Any HTTP
-  // status from a replica is returned as is; a replica that does not answer is tried
-  // no more and the request goes to another. kNotFound for an unknown service,
-  // kUnavailable when no replica is ready or none answers.
+  // status from a replica is returned as is. A replica that refuses the connection is
+  // tried no more and the request goes to another (nothing was sent); one that took the
+  // request and then died or dropped it gives 502 {"error": names replica and reason,
+  // "replica": id}, never retried (service_manager_router.h, ForwardFailure).
+  // kNotFound for an unknown service, kUnavailable when no replica is ready or none
+  // accepts the connection.
   Result<http::Response> Forward(const std::string& service_name, const std::string& method,
                                  const std::string& path, const std::string& body);
 
@@ -198,6 +204,12 @@ class ServiceManager {
   // Waits until the started replica answers ready; fills host/port/state. On failure the
   // process is gone and the Status says why (with the log's tail).
   Result<store::ReplicaRecord> AwaitReady(Starting started);
+  // Puts `rec` in the service's replicas in memory (replacing one with its id), so the
+  // next Save records it.
+  void PutLive(const std::string& service, const store::ReplicaRecord& rec);
+  // A process left by a crash between recording a replica's start and its pid: found
+  // by the --port-file its command line names, and stopped. Returns whether one was.
+  bool StopUntracked(const std::string& service, const std::string& id);
   Result<store::ReplicaRecord> Launch(const std::string& service,
                                       const store::ServiceSpecRecord& spec,
                                       store::ReplicaRecord rec);

@@ -7,6 +7,7 @@
 
 #include "core/fs.h"
 #include "core/log.h"
+#include "exec/local_launcher.h"
 #include "serving/replica.h"
 #include "serving/service_manager.h"
 
@@ -128,7 +129,9 @@ Result<ServiceManager::Starting> ServiceManager::StartReplica(
 
   ASSIGN_OR_RETURN(store::ModelVersionRecord mv,
                    store_.GetModelVersion(rec.model_name, rec.model_version));
-  ASSIGN_OR_RETURN(fs::path model_file, artifacts_.PathOf(mv.artifact_digest));
+  // Re-hashed before every start (deploy, update, restart): a model file changed on
+  // disk since it was stored is refused, naming the digest and the path.
+  ASSIGN_OR_RETURN(fs::path model_file, artifacts_.VerifiedPathOf(mv.artifact_digest));
   ASSIGN_OR_RETURN(store::ArtifactRecord artifact, store_.GetArtifact(mv.artifact_digest));
   Json meta = artifact.meta.is_object() ? artifact.meta : Json::object();
   // Older artifacts may lack what the model version row knows.
@@ -172,22 +175,73 @@ Result<ServiceManager::Starting> ServiceManager::StartReplica(
   ps.limits = allocation.limits;
   ps.cwd = dir.string();
   ps.stdout_path = s.log_file;
+  rec.service = service;
+  rec.state = "starting";
+  rec.host = options_.host;
+  rec.port = 0;
+  rec.pid = 0;
+  rec.start_ticks = 0;
+  rec.updated_ms = clock_.NowMs();
+  if (rec.created_ms == 0) rec.created_ms = rec.updated_ms;
+  // The intent is stored before the spawn, so no replica process is ever untracked: a
+  // crash after the spawn leaves this row, and RestoreAll finds the process.
+  PutLive(service, rec);
+  if (Status st = Save(service); !st.ok()) {
+    ReleaseAllocation(service, rec.id);
+    return st.WithContext("recording the start of replica " + rec.id);
+  }
   auto handle = launcher_.Start(ps);
   if (!handle.ok()) {
     ReleaseAllocation(service, rec.id);
     return handle.status();
   }
   s.handle = *handle;
-  rec.service = service;
-  rec.state = "starting";
-  rec.host = options_.host;
-  rec.port = 0;
   rec.pid = s.handle.pid;
   rec.start_ticks = s.handle.start_ticks;
-  rec.updated_ms = clock_.NowMs();
-  if (rec.created_ms == 0) rec.created_ms = rec.updated_ms;
+  PutLive(service, rec);
+  if (Status st = Save(service); !st.ok()) {
+    spdlog::error("service '{}': recording replica {}'s pid {}: {}", service, rec.id, rec.pid,
+                  st.ToString());
+  }
   s.rec = std::move(rec);
   return s;
+}
+
+void ServiceManager::PutLive(const std::string& service, const store::ReplicaRecord& rec) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = services_.find(service);
+  if (it == services_.end()) return;
+  for (LiveReplica& live : it->second.replicas) {
+    if (live.rec.id == rec.id) {
+      live.rec = rec;
+      return;
+    }
+  }
+  it->second.replicas.push_back(LiveReplica{rec});
+}
+
+bool ServiceManager::StopUntracked(const std::string& service, const std::string& id) {
+  const std::string port_file = (fs::path(ReplicaDir(service, id)) / "port").string();
+  bool stopped = false;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto cmdline = ReadFile(entry.path() / "cmdline");
+    if (!cmdline.ok()) continue;
+    // NUL-separated arguments: "--port-file" followed by this replica's port file.
+    if (cmdline->find(std::string("--port-file") + '\0' + port_file + '\0') == std::string::npos) {
+      continue;
+    }
+    const int pid = std::stoi(name);
+    auto ticks = exec::ProcessStartTicks(pid);
+    if (!ticks.ok()) continue;
+    spdlog::warn("service '{}': replica {} (pid {}) was started but never recorded; stopping it",
+                 service, id, pid);
+    Terminate({pid, *ticks});
+    stopped = true;
+  }
+  return stopped;
 }
 
 Result<store::ReplicaRecord> ServiceManager::AwaitReady(Starting s) {

@@ -79,15 +79,10 @@ Status ServiceManager::AddReplica(const std::string& name, const std::string& tr
     if (!st.ok()) spdlog::error("recording service '{}': {}", name, st.ToString());
     return why;
   };
+  // StartReplica stores the replica before and after the spawn: a crash now leaves a
+  // row that the next server adopts or cleans up.
   auto started = StartReplica(name, spec, rec);
-  if (!started.ok()) return started.status();
-  {
-    // The store knows the process before we wait for it: a crash now leaves a row
-    // that the next server adopts or cleans up.
-    std::lock_guard<std::mutex> lock(mu_);
-    services_.at(name).replicas.push_back(LiveReplica{started->rec});
-  }
-  RETURN_IF_ERROR(Save(name));
+  if (!started.ok()) return drop(started.status());
   auto ready = AwaitReady(*std::move(started));
   if (!ready.ok()) return drop(ready.status());
   {

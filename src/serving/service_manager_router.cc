@@ -26,4 +26,14 @@ std::optional<size_t> TrafficRouter::Pick(const std::vector<RouteCandidate>& rep
   return best_on(!canary_turn);
 }
 
+ForwardFailure ClassifyForwardFailure(const Status& call_error) {
+  const std::string& m = call_error.message();
+  if (call_error.code() == StatusCode::kUnavailable && m.rfind("cannot reach ", 0) == 0) {
+    return ForwardFailure::kNotSent;
+  }
+  // A URL that does not parse never left this process either.
+  if (call_error.code() == StatusCode::kInvalidArgument) return ForwardFailure::kNotSent;
+  return ForwardFailure::kTaken;
+}
+
 }  // namespace tandem::serving

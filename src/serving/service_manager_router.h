@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "core/status.h"
+
 namespace tandem::serving {
 
 struct RouteCandidate {
@@ -32,5 +34,15 @@ class TrafficRouter {
   uint64_t requests_ = 0;   // requests routed so far: decides the track
   uint64_t rotation_ = 0;   // where ties within a track start
 };
+
+// How a forwarded request failed. kNotSent: the replica refused the connection or
+// nothing listens (it died before, or is not up yet): nothing reached it, so the
+// request may go to another replica. kTaken: the replica accepted the request and then
+// died, dropped the connection or did not answer in time. Sending such a request again
+// could kill the next replica too (a "poisonous" input), so it fails alone.
+enum class ForwardFailure { kNotSent, kTaken };
+// Classifies an error of http::Call, which says "cannot reach <url>: ..." exactly
+// when no connection was made (http/client.cc).
+ForwardFailure ClassifyForwardFailure(const Status& call_error);
 
 }  // namespace tandem::serving

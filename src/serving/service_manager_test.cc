@@ -104,6 +104,95 @@ class ServiceManagerTest : public ::testing::Test {
   std::vector<std::unique_ptr<ServiceManager>> retired_;
 };
 
+// A server that dies between spawning a replica and recording its pid: the launcher
+// below starts the process and then "crashes" (throws out of the manager).
+struct SimulatedCrash {};
+class CrashAfterSpawnLauncher : public Launcher {
+ public:
+  Result<ProcessHandle> Start(const ProcessSpec& spec) override {
+    auto h = inner_.Start(spec);
+    if (h.ok()) spawned = *h;
+    throw SimulatedCrash{};
+  }
+  std::optional<ExitInfo> Poll(const ProcessHandle& h) override { return inner_.Poll(h); }
+  Status Kill(const ProcessHandle& h, int signal) override { return inner_.Kill(h, signal); }
+  bool Alive(const ProcessHandle& h) override { return inner_.Alive(h); }
+  ProcessHandle spawned;
+
+ private:
+  exec::LocalLauncher inner_;
+};
+
+TEST_F(ServiceManagerTest, AReplicaSpawnedJustBeforeACrashIsStoppedByTheNextServer) {
+  CrashAfterSpawnLauncher crashing;
+  {
+    ServiceManager dying(options_, *store_, *artifacts_, crashing, RealClock());
+    ServiceOptions o;
+    EXPECT_THROW((void)dying.Deploy("leak-svc", Ref("cancer:1"), o), SimulatedCrash);
+  }
+  ASSERT_GT(crashing.spawned.pid, 0);
+  // The start was recorded before the spawn: the row is there, without a pid.
+  auto stored = store_->ListReplicas("leak-svc");
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ((*stored)[0].id, "r1");
+  EXPECT_EQ((*stored)[0].state, "starting");
+  EXPECT_EQ((*stored)[0].pid, 0);
+  // Let the orphan come up, as it would while the server restarts.
+  const auto port_file = dir_ / "services/leak-svc/r1/port";
+  for (int i = 0; i < 400 && !std::filesystem::exists(port_file); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_TRUE(crashing.Alive(crashing.spawned));
+
+  Status restored = manager_->RestoreAll();
+  ASSERT_TRUE(restored.ok()) << restored.ToString();
+  for (int i = 0; i < 300 && crashing.Alive(crashing.spawned); ++i) {
+    crashing.Poll(crashing.spawned);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_FALSE(crashing.Alive(crashing.spawned));  // stopped, not left alone
+  auto view = manager_->Get("leak-svc");
+  ASSERT_TRUE(view.ok());
+  ASSERT_EQ(view->replicas.size(), 1u);
+  EXPECT_EQ(view->replicas[0].state, "ready");
+  EXPECT_NE(view->replicas[0].pid, crashing.spawned.pid);
+  EXPECT_EQ(ExpectInferWorks(*manager_, "leak-svc"), "1");
+}
+
+// A model file rewritten on disk (same name, other trees) is refused before a replica
+// loads it, at deploy and at the watchdog's restart, naming the digest and the path.
+TEST_F(ServiceManagerTest, RefusesAModelFileChangedOnDisk) {
+  auto s = Deploy("cancer:1", "tampered-svc", 1);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  const std::filesystem::path file = *artifacts_->PathOf(digest_);
+  std::filesystem::permissions(file, std::filesystem::perms::owner_read |
+                                         std::filesystem::perms::owner_write);
+  auto text = ReadFile(file);
+  ASSERT_TRUE(text.ok());
+  ASSERT_TRUE(WriteFileAtomic(file, *text + " ").ok());  // the same model, other bytes
+
+  auto refused = Deploy("cancer:2", "other-svc", 1);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find(digest_), std::string::npos) << refused.status().message();
+  EXPECT_NE(refused.status().message().find(file.string()), std::string::npos);
+  EXPECT_TRUE(store_->ListReplicas("other-svc")->empty());
+
+  // The running replica dies: its restart is refused too, and it stays out of rotation.
+  const ProcessHandle h = HandleOf(s->replicas[0]);
+  ASSERT_TRUE(launcher_.Kill(h, SIGKILL).ok());
+  WaitGone(h);
+  // A pass may not see the death yet (as in WatchdogRestartsADeadReplicaAndCountsIt).
+  Status pass = manager_->CheckReplicas();
+  for (int i = 0; i < 500 && pass.ok(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    pass = manager_->CheckReplicas();
+  }
+  EXPECT_NE(pass.message().find("no longer matches its digest"), std::string::npos) << pass.ToString();
+  EXPECT_EQ(manager_->Get("tampered-svc")->replicas[0].state, "failed");
+}
+
 TEST_F(ServiceManagerTest, DeploysReplicasForwardsAndStops) {
   auto s = Deploy("cancer:1", "cancer-svc", 2);
   ASSERT_TRUE(s.ok()) << s.status().ToString();

@@ -271,4 +271,45 @@ Result<std::filesystem::path> ArtifactStore::PathOf(const std::string& digest) c
   return path;
 }
 
+namespace {
+
+Status DigestMismatch(const std::string& digest, const fs::path& path, const std::string& actual) {
+  return FailedPrecondition("artifact " + digest + " at " + path.string() +
+                            " no longer matches its digest (its content hashes to " + actual +
+                            "): the file was changed on disk; refusing to use it");
+}
+
+}  // namespace
+
+Result<std::filesystem::path> ArtifactStore::VerifiedPathOf(const std::string& digest) const {
+  ASSIGN_OR_RETURN(fs::path path, PathOf(digest));
+  ASSIGN_OR_RETURN(std::string actual, Sha256File(path));
+  if (actual != digest) return DigestMismatch(digest, path, actual);
+  return path;
+}
+
+Result<std::vector<ArtifactStore::Mismatch>> ArtifactStore::VerifyAll(bool quarantine) {
+  ASSIGN_OR_RETURN(std::vector<ArtifactRecord> rows, store_.ListArtifacts());
+  // Shared, as a put: a sweep does not remove files while they are hashed.
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  std::vector<Mismatch> out;
+  for (const ArtifactRecord& row : rows) {
+    auto path = PathOf(row.digest);
+    if (!path.ok()) continue;  // a missing file is the sweep's business, not a mismatch
+    auto actual = Sha256File(*path);
+    if (actual.ok() && *actual == row.digest) continue;
+    Mismatch m{row.digest, path->string(), actual.ok() ? *actual : "", ""};
+    if (quarantine) {
+      const fs::path dest = root_ / "quarantine" / row.digest;
+      std::error_code ec;
+      fs::create_directories(dest.parent_path(), ec);
+      fs::rename(*path, dest, ec);
+      if (ec) return IoError("cannot quarantine '" + path->string() + "': " + ec.message());
+      m.moved_to = dest.string();
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
 }  // namespace tandem::store

@@ -50,6 +50,22 @@ class ArtifactStore {
   // Where the content of `digest` lives. kNotFound when absent; kInvalidArgument when
   // `digest` is not 64 hex characters (it never becomes a path otherwise).
   Result<std::filesystem::path> PathOf(const std::string& digest) const;
+  // As PathOf, after re-hashing the file: kFailedPrecondition naming the digest and the
+  // path when its content no longer hashes to `digest` (rewritten on disk). Called
+  // where an artifact becomes a served or exported model, just before it is read.
+  Result<std::filesystem::path> VerifiedPathOf(const std::string& digest) const;
+
+  // An artifact whose file no longer matches its digest.
+  struct Mismatch {
+    std::string digest;
+    std::string path;     // where it was found
+    std::string actual;   // what the content hashes to ("" when it could not be read)
+    std::string moved_to; // with quarantine: where the file went
+  };
+  // Re-hashes every artifact with a row (`tandem gc --verify`). With `quarantine`, each
+  // mismatching file is moved to <data_dir>/artifacts/quarantine/<digest> (so nothing
+  // serves or exports it; PathOf then says kNotFound) and kept there for inspection.
+  Result<std::vector<Mismatch>> VerifyAll(bool quarantine);
 
  private:
   std::filesystem::path root_;  // <data_dir>/artifacts

@@ -1,6 +1,8 @@
 // Content-addressed artifacts: dedup, paths, and refusing digests that are not digests.
 #include "store/artifact_store.h"
 
+#include <fstream>
+
 #include "core/sha256.h"
 #include "store/store_test_util.h"
 
@@ -75,6 +77,55 @@ TEST_F(StoreTest, ArtifactPutFileOfAMissingSourceFails) {
   auto put = artifacts.PutFile(dir_ / "nope.csv", "table");
   EXPECT_EQ(put.status().code(), StatusCode::kNotFound);
   EXPECT_NE(put.status().message().find("nope.csv"), std::string::npos);
+}
+
+// What a model rewritten in place looks like: same name, other bytes (the file is
+// read-only in the store, so the attacker or accident had to change its mode first).
+void Rewrite(const fs::path& path, const std::string& bytes) {
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+TEST_F(StoreTest, VerifiedPathRefusesAnArtifactRewrittenOnDisk) {
+  ArtifactStore artifacts(dir_, *store_);
+  auto a = artifacts.PutBytes("{\"trees\": 1}", "model");
+  ASSERT_TRUE(a.ok());
+  auto fine = artifacts.VerifiedPathOf(a->digest);
+  ASSERT_TRUE(fine.ok()) << fine.status().ToString();
+  Rewrite(*fine, "{\"trees\": 2}");
+  auto refused = artifacts.VerifiedPathOf(a->digest);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find(a->digest), std::string::npos);
+  EXPECT_NE(refused.status().message().find(fine->string()), std::string::npos);
+  EXPECT_NE(refused.status().message().find(Sha256Hex("{\"trees\": 2}")), std::string::npos);
+}
+
+TEST_F(StoreTest, VerifyAllReportsAndQuarantinesOnlyChangedArtifacts) {
+  ArtifactStore artifacts(dir_, *store_);
+  auto good = artifacts.PutBytes("kept as it was", "model");
+  auto bad = artifacts.PutBytes("original", "model");
+  ASSERT_TRUE(good.ok() && bad.ok());
+  const fs::path bad_path = *artifacts.PathOf(bad->digest);
+  Rewrite(bad_path, "tampered");
+
+  auto report = artifacts.VerifyAll(false);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->size(), 1u);
+  EXPECT_EQ((*report)[0].digest, bad->digest);
+  EXPECT_EQ((*report)[0].path, bad_path.string());
+  EXPECT_EQ((*report)[0].actual, Sha256Hex("tampered"));
+  EXPECT_TRUE(fs::exists(bad_path));  // reported only
+
+  auto quarantined = artifacts.VerifyAll(true);
+  ASSERT_TRUE(quarantined.ok());
+  ASSERT_EQ(quarantined->size(), 1u);
+  EXPECT_EQ((*quarantined)[0].moved_to, (dir_ / "artifacts" / "quarantine" / bad->digest).string());
+  EXPECT_FALSE(fs::exists(bad_path));
+  EXPECT_EQ(*ReadFile((*quarantined)[0].moved_to), "tampered");
+  EXPECT_EQ(artifacts.PathOf(bad->digest).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(artifacts.VerifiedPathOf(good->digest).ok());
+  EXPECT_TRUE(artifacts.VerifyAll(false)->empty());
 }
 
 }  // namespace

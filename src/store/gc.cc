@@ -66,6 +66,10 @@ Result<GcReport> CollectGarbage(Store& store, ArtifactStore& artifacts,
                                 const std::filesystem::path& data_dir, const Clock& clock,
                                 const GcOptions& options) {
   GcReport report;
+  if (options.verify) {
+    ASSIGN_OR_RETURN(report.mismatched, artifacts.VerifyAll(options.quarantine));
+    return report;
+  }
   const TimeMs now = clock.NowMs();
   if (options.keep_runs_days > 0) {
     ASSIGN_OR_RETURN(auto old, store.ListRunsFinishedBefore(now - options.keep_runs_days * kDayMs));

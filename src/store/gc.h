@@ -23,6 +23,11 @@ struct GcOptions {
   int keep_runs_days = 0;        // delete finished runs older than this; 0 = keep every run
   int64_t grace_minutes = 60;    // never sweep an artifact written more recently
   bool dry_run = false;          // report what would go; change nothing
+  // `tandem gc --verify`: only re-hash every artifact and report the ones whose content
+  // no longer matches its digest (no retention, no sweep); with quarantine, move them
+  // aside (ArtifactStore::VerifyAll).
+  bool verify = false;
+  bool quarantine = false;
 };
 
 struct GcReport {
@@ -31,13 +36,15 @@ struct GcReport {
   int artifacts_removed = 0;
   int64_t bytes_freed = 0;
   int stray_files = 0;
+  std::vector<ArtifactStore::Mismatch> mismatched;  // with verify
 };
 
 // Store::DeleteRun, then removes <data_dir>/runs/<id>/ (its task dirs and logs). The
 // artifacts its tasks made stay until a sweep finds them unreferenced.
 Status DeleteRunAndFiles(Store& store, const std::filesystem::path& data_dir, const std::string& id);
 
-// Retention first (when keep_runs_days > 0), then the sweep. With dry_run, the report
+// With verify, only the verification. Else retention first (when keep_runs_days > 0),
+// then the sweep. With dry_run, the report
 // lists the runs retention would delete and nothing is swept.
 Result<GcReport> CollectGarbage(Store& store, ArtifactStore& artifacts,
                                 const std::filesystem::path& data_dir, const Clock& clock,

@@ -214,5 +214,30 @@ TEST_F(GcTest, LinkFileKeepsOneCopyOnDisk) {
   EXPECT_EQ(artifacts_->LinkFile(out, "table")->digest, a->digest);
 }
 
+TEST_F(GcTest, VerifyOnlyReportsChangedArtifactsAndQuarantinesOnRequest) {
+  const std::string kept = Put("as stored");
+  const std::string changed = Put("model bytes");
+  const fs::path path = *artifacts_->PathOf(changed);
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
+  ASSERT_TRUE(WriteFileAtomic(path, "other bytes").ok());
+  GcOptions o;
+  o.verify = true;
+  o.grace_minutes = 0;  // a sweep now would remove both: verify must not sweep
+  auto report = CollectGarbage(*store_, *artifacts_, dir_, clock_, o);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->mismatched.size(), 1u);
+  EXPECT_EQ(report->mismatched[0].digest, changed);
+  EXPECT_EQ(report->artifacts_removed, 0);
+  EXPECT_TRUE(Exists(kept));
+  EXPECT_TRUE(Exists(changed));
+  o.quarantine = true;
+  report = CollectGarbage(*store_, *artifacts_, dir_, clock_, o);
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->mismatched.size(), 1u);
+  EXPECT_FALSE(report->mismatched[0].moved_to.empty());
+  EXPECT_FALSE(artifacts_->PathOf(changed).ok());
+  EXPECT_TRUE(Exists(kept));
+}
+
 }  // namespace
 }  // namespace tandem::store
