@@ -20,6 +20,10 @@ Result<Json> ParseJson(std::string_view text, std::string_view what) {
     } catch (const Json::parse_error& e) {
       return InvalidArgument(std::string(what) + " is not valid JSON (byte " +
                              std::to_string(e.byte) + ")");
+    } catch (const Json::exception& e) {
+      // A number past double's range (1e400) is out_of_range, not a parse_error.
+      return InvalidArgument(std::string(what) + " is not valid JSON: " +
+                             (e.id == 406 ? "a number is out of range" : std::string(e.what())));
     }
     return InvalidArgument(std::string(what) + " is not valid JSON");
   }

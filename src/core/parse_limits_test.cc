@@ -23,6 +23,12 @@ TEST(JsonDepthTest, RefusesDeepNestingBeforeBuildingATree) {
   EXPECT_NE(bomb.status().message().find("nested deeper than 64"), std::string::npos);
 }
 
+TEST(JsonDepthTest, ANumberPastDoublesRangeIsAnErrorNotAThrow) {
+  auto huge = ParseJson("{\"x\": 1e400}", "request body");
+  ASSERT_FALSE(huge.ok());
+  EXPECT_EQ(huge.status().message(), "request body is not valid JSON: a number is out of range");
+}
+
 TEST(JsonDepthTest, BracketsInsideStringsDoNotCount) {
   std::string text = "{\"a\": \"" + std::string(100, '[') + "\\\"" + std::string(100, '{') + "\"}";
   EXPECT_TRUE(ParseJson(text).ok());
