@@ -393,7 +393,7 @@ def classification_metrics(y_true, proba, classes):
     """The metrics of Tandem's `evaluate` operator, by the same names and definitions
     (src/operators/builtin/metrics.h), so `tandem model compare` lines them up:
     accuracy, precision, recall, f1 (two classes: of class index 1; more: macro
-    averages), roc_auc (more classes: one-vs-rest macro over the classes present),
+    averages over the classes present in the truth or the predictions), roc_auc (more classes: one-vs-rest macro over the classes present),
     log_loss, confusion_matrix {classes, matrix}, n, per_class, and roc_curve (two
     classes). Undefined values are None."""
     import numpy as np
@@ -423,7 +423,10 @@ def classification_metrics(y_true, proba, classes):
         precision, recall, f1 = prf(1)
         roc_auc = auc(y_true == 1, proba[:, 1])
     else:
-        precision, recall, f1 = (float(np.mean([prf(c)[i] for c in range(k)])) for i in range(3))
+        # Over the classes present in the truth or the predictions, as scikit-learn does:
+        # a class the test set lacks and no row was given is no evidence either way.
+        seen = [c for c in range(k) if confusion[c, :].sum() + confusion[:, c].sum() > 0]
+        precision, recall, f1 = (float(np.mean([prf(c)[i] for c in seen])) for i in range(3))
         aucs = [a for a in (auc(y_true == c, proba[:, c]) for c in range(k)) if a is not None]
         roc_auc = float(np.mean(aucs)) if aucs else None
     p_true = np.clip(proba[np.arange(n), y_true], 1e-15, 1 - 1e-15)

@@ -175,16 +175,23 @@ bool DiesWithin(int pid, std::chrono::milliseconds limit) {
 TEST_F(LimitsTest, WhatAJobLeavesRunningDiesWithItAndItsCgroupGoes) {
   if (!UseCgroups()) GTEST_SKIP() << skip_reason_;
   // setsid: the sleep leaves the job's process group, as a daemonising child does.
-  ProcessHandle h = StartOk(
-      Spec({"/bin/sh", "-c", "setsid sleep 30 & echo $! > bg.pid"}, Memory(64 * kMiB)));
+  // The job waits for "go", so its cgroup is read while it lives (an exited process
+  // shows the root cgroup in /proc/PID/cgroup).
+  ProcessHandle h = StartOk(Spec(
+      {"/bin/sh", "-c", "setsid sleep 30 & echo $! > bg.pid; while [ ! -f go ]; do sleep 0.01; done"},
+      Memory(64 * kMiB)));
   std::string dir = CgroupOf(h.pid, "memory");
+  ASSERT_NE(fs::path(dir).filename().string().find("tandem-job-"), std::string::npos) << dir;
+  ASSERT_TRUE(WriteFileAtomic(dir_ / "go", "").ok());
   ASSERT_TRUE(WaitExit(h)->success());
   int bg = std::stoi(ReadFile(dir_ / "bg.pid").value());
   EXPECT_TRUE(DiesWithin(bg, std::chrono::seconds(5)));
   // The folder goes once the killed sleep is reaped (by init); the next reaped job retries it.
+  // Bounded by time, not tries: on a loaded machine init may take seconds to reap.
   bool gone = !fs::exists(dir);
-  for (int i = 0; i < 100 && !gone; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!gone && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
     ASSERT_TRUE(WaitExit(StartOk(Spec({"/bin/true"}, Memory(64 * kMiB))))->success());
     gone = !fs::exists(dir);
   }

@@ -151,11 +151,21 @@ Result<Json> ClassificationMetrics(const std::vector<int>& truth,
   } else {
     double auc_sum = 0;
     size_t auc_count = 0;
+    // Macro averages over the classes present in the truth or the predictions, as
+    // scikit-learn does: a class the test set lacks and no row was given is no evidence.
+    std::vector<size_t> seen;
     for (size_t c = 0; c < k; ++c) {
+      int64_t rows = 0;
+      for (size_t j = 0; j < k; ++j) rows += confusion[c][j] + confusion[j][c];
+      if (rows > 0) seen.push_back(c);
+    }
+    for (size_t c : seen) {
       PrecisionRecallF1 one = ForClass(confusion, c);
-      prf.precision += one.precision / k;
-      prf.recall += one.recall / k;
-      prf.f1 += one.f1 / k;
+      prf.precision += one.precision / seen.size();
+      prf.recall += one.recall / seen.size();
+      prf.f1 += one.f1 / seen.size();
+    }
+    for (size_t c = 0; c < k; ++c) {
       std::vector<uint8_t> pos(n);
       std::vector<double> score(n);
       for (size_t r = 0; r < n; ++r) {

@@ -87,6 +87,20 @@ TEST(ClassificationMetricsTest, MulticlassMacroByHand) {
   EXPECT_EQ((*m)["confusion_matrix"]["matrix"], Json::parse("[[1,0,0],[0,1,0],[0,1,1]]"));
 }
 
+TEST(ClassificationMetricsTest, AClassNeitherTrueNorPredictedIsLeftOutOfTheMacroAverage) {
+  // "typo" has a column (the training set had it) but no row here and no prediction:
+  // averaged in, it would pull every macro figure down by a third.
+  std::vector<double> probs = {0.7, 0.2, 0.1,   // true a, predicted a
+                               0.3, 0.6, 0.1,   // true b, predicted b
+                               0.6, 0.3, 0.1};  // true b, predicted a
+  auto m = ClassificationMetrics({0, 1, 1}, probs, {"a", "b", "typo"});
+  ASSERT_TRUE(m.ok());
+  EXPECT_DOUBLE_EQ((*m)["precision"].get<double>(), (0.5 + 1) / 2);
+  EXPECT_DOUBLE_EQ((*m)["recall"].get<double>(), (1 + 0.5) / 2);
+  EXPECT_DOUBLE_EQ((*m)["f1"].get<double>(), (2.0 / 3 + 2.0 / 3) / 2);
+  EXPECT_EQ((*m)["per_class"].size(), 3u);  // still listed, with support 0
+}
+
 TEST(ClassificationMetricsTest, ClipsLogLossAndNullsUndefinedAuc) {
   auto m = ClassificationMetrics({1, 1}, {1, 0, 1, 0}, {"a", "b"});
   ASSERT_TRUE(m.ok());
