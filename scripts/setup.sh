@@ -13,7 +13,6 @@ PACKAGES=(
   python3-fastapi python3-uvicorn python3-statsmodels python3-zstandard wrk
   curl procps
   clang libclang-rt-14-dev
-  python3-statsmodels
 )
 
 missing=()
