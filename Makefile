@@ -35,12 +35,14 @@ demo: setup build-server
 	@scripts/demo.sh
 
 # Each fuzz target for FUZZ_SECONDS (all at once): no crash, no leak, <= 256 MB RSS.
-fuzz: setup
+fuzz:
+	@scripts/setup.sh fuzz
 	@fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BUILD_DIR)
 
 # A minute of each target. It steps over the findings listed in fuzz/known_bugs.h until
 # their fixes land; `make fuzz` does not. It joins `make test` once those are fixed.
-fuzz-smoke: setup
+fuzz-smoke:
+	@scripts/setup.sh fuzz
 	@TANDEM_FUZZ_SKIP_KNOWN=1 fuzz/run.sh 60 $(FUZZ_BUILD_DIR)
 
 clean:

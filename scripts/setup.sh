@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian package Tandem needs to build, test and run the demo.
+# Installs every Debian package Tandem needs to build, test and run the demo;
+# `setup.sh fuzz` adds clang and its libFuzzer runtime for `make fuzz`.
 # Idempotent and quiet: when everything is there it prints nothing and touches nothing.
 set -euo pipefail
 
@@ -12,8 +13,8 @@ PACKAGES=(
   python3 python3-sklearn python3-numpy python3-torch python3-xgboost
   python3-fastapi python3-uvicorn python3-statsmodels python3-zstandard wrk
   curl procps
-  clang libclang-rt-14-dev
 )
+[[ "${1:-}" == "fuzz" ]] && PACKAGES+=(clang libclang-rt-14-dev)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
