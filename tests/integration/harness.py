@@ -93,6 +93,11 @@ class Tandem:
             except ValueError:
                 return e.code, text
 
+    def peak_rss_mib(self):
+        """The server's peak resident memory so far (VmHWM of /proc/PID/status), in MiB."""
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) // 1024
+
     def run(self, run_id):
         """GET /api/v1/runs/ID: the run with its tasks (AssertionError when not 200)."""
         status, body = self.api("GET", f"/api/v1/runs/{run_id}")
