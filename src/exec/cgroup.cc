@@ -15,6 +15,7 @@
 #include "core/fs.h"
 #include "core/log.h"
 #include "exec/cgroup_limits.h"
+#include "exec/proc_stat.h"
 
 namespace tandem::exec {
 namespace {
@@ -203,6 +204,10 @@ void Cgroups::SignalAll(const JobCgroup& job, int signal) const {
       std::istringstream in(*procs);
       int pid;
       while (in >> pid) {
+        // A zombie is already dead and killing it "succeeds": counting it would spin
+        // here (the caller may hold a lock) until its new parent reaps it.
+        auto stat = ReadProcStat(pid);
+        if (stat.ok() && stat->state == 'Z') continue;
         if (pid > 1 && ::kill(pid, signal) == 0) any = true;
       }
     }
