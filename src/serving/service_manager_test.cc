@@ -86,9 +86,10 @@ class ServiceManagerTest : public ::testing::Test {
     return manager_->Deploy(name, Ref(model), o);
   }
   static ProcessHandle HandleOf(const store::ReplicaRecord& r) { return {r.pid, r.start_ticks}; }
+  // Until the process is reaped: its leader shows as a zombie while its other threads
+  // still exit, and until they have, its listening socket still takes connections.
   void WaitGone(const ProcessHandle& h) {
-    for (int i = 0; i < 300 && launcher_.Alive(h); ++i) {
-      launcher_.Poll(h);
+    for (int i = 0; i < 300 && !launcher_.Poll(h).has_value(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
