@@ -33,7 +33,7 @@ trap 'exit 0' INT TERM
 
 # A fresh data dir's first start also publishes the bundled operators (their tests run).
 for _ in $(seq 600); do
-  curl -s -o /dev/null "$URL/healthz" && break
+  curl -sf -o /dev/null "$URL/healthz" && break
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$DATA_DIR/server.log" >&2; exit 1; }
   sleep 0.1
 done

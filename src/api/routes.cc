@@ -26,7 +26,10 @@ Result<int> QueryInt(const http::Request& req, const std::string& key, int fallb
 }
 
 void AddRoutes(http::Server& server, Platform& platform) {
-  server.Route("GET", "/healthz", [](const http::Request&) {
+  // 503 "starting" until the platform has started (RunServer): a client waiting for
+  // health then finds the bundled operators published and the services restored.
+  server.Route("GET", "/healthz", [&server](const http::Request&) {
+    if (!server.ready()) return http::JsonResponse({{"status", "starting"}}, 503);
     return http::JsonResponse({{"status", "ok"}});
   }, http::RouteClass::kHealth);
   AddDatasetRoutes(server, platform);

@@ -58,6 +58,7 @@ Status RunServer(const Config& config, const std::string& self_exe) {
   options.check_origin = true;
   options.allowed_hosts = config.allowed_hosts;
   options.allowed_origins = config.allowed_origins;
+  options.start_ready = false;  // SetReady once the platform has started, below
   RaiseFileLimit();
 
   ASSIGN_OR_RETURN(auto platform, OpenPlatform(config, self_exe));
@@ -67,6 +68,7 @@ Status RunServer(const Config& config, const std::string& self_exe) {
   AddRoutes(server, *platform);
   RETURN_IF_ERROR(server.Start());
   RETURN_IF_ERROR(StartPlatform(*platform));
+  server.SetReady();
   spdlog::info("tandem server listening on http://{}:{} (data dir {})", options.host, server.port(),
                platform->config.data_dir);
   std::printf("tandem server listening on http://%s:%d\n", options.host.c_str(), server.port());

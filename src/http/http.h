@@ -99,6 +99,10 @@ struct ServerOptions {
   bool check_origin = false;
   std::vector<std::string> allowed_hosts;    // "name" (with our port) or "name:port"
   std::vector<std::string> allowed_origins;  // "https://ui.example.org"
+  // False: the server binds and answers /healthz (kHealth routes) at Start(), and every
+  // other request gets 503 "server starting" with Retry-After until SetReady(). The
+  // port is taken first so a second server fails fast; clients wait for readiness.
+  bool start_ready = true;
 };
 
 // Routes are matched in the order added. A pattern is a path whose segments may be
@@ -120,6 +124,9 @@ class Server {
   Status Start();
   // The bound port (useful with port 0). Valid after Start().
   int port() const;
+  // Lets every route through (see ServerOptions::start_ready). Idempotent.
+  void SetReady();
+  bool ready() const;
   // Stops accepting, closes connections, joins threads. Idempotent.
   void Stop();
 

@@ -431,6 +431,25 @@ TEST_F(AdmissionTest, BodyLimitsFollowTheRouteClassAndNameTheSetting) {
   EXPECT_NE(reply.find("limit of 1000 bytes (server setting max_body_bytes)"), std::string::npos);
 }
 
+TEST_F(AdmissionTest, UntilReadyOnlyHealthRoutesAreAnswered) {
+  ServerOptions o = Pooled();
+  o.start_ready = false;
+  StartServer(o);
+  EXPECT_FALSE(server_->ready());
+  auto health = Call("GET", Url("/healthz"));
+  ASSERT_TRUE(health.ok());
+  EXPECT_EQ(health->status, 200);
+  auto early = Call("POST", Url("/control"), "{}");
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->status, 503);
+  EXPECT_EQ(early->headers["retry-after"], "1");
+  EXPECT_EQ(Json::parse(early->body)["error"], "server starting; retry after 1 s");
+  server_->SetReady();
+  auto later = Call("POST", Url("/control"), "{}");
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->status, 200);
+}
+
 TEST_F(AdmissionTest, SaturatedLongClassDelaysNeitherHealthNorOtherClasses) {
   StartServer(Pooled());
   // 2 running + 2 waiting fill the long class; a fifth gets 503 at once.

@@ -88,6 +88,7 @@ struct ServerShared {
   // By RouteClass; null where the class runs on the I/O threads.
   std::unique_ptr<WorkerPool> control, inference, long_ops;
   ConnectionTable connections;
+  std::atomic<bool> ready{true};  // options.start_ready until Server::SetReady
 };
 
 // The body limit of a route and the setting that sets it, for the 413.
@@ -312,6 +313,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // On the I/O thread for kHealth, 404s and unpooled classes; else queued on the class's
   // pool, or 503 at once when its queue is full.
   void Dispatch(Request req, bool keep_alive) {
+    if (kind_.route_class != RouteClass::kHealth && !shared_.ready.load(std::memory_order_acquire)) {
+      RemoveUpload();
+      return Send(RetryLater("server starting; retry after "), keep_alive, /*drain=*/false);
+    }
     const char* pool_name = "";
     WorkerPool* pool = PoolFor(shared_, kind_, &pool_name);
     if (pool == nullptr) {
@@ -330,13 +335,16 @@ class Session : public std::enable_shared_from_this<Session> {
     });
     if (queued) return;
     RemoveUpload();
+    Send(RetryLater(std::string("server busy: the ") + pool_name + " queue is full; retry after "),
+         keep_alive, /*drain=*/false);
+  }
+
+  // A 503 with Retry-After: `message` ends "retry after " and gets the seconds.
+  Response RetryLater(const std::string& message) const {
     Response busy = JsonResponse(
-        {{"error", std::string("server busy: the ") + pool_name +
-                       " queue is full; retry after " + std::to_string(options_.retry_after_s) +
-                       " s"}},
-        503);
+        {{"error", message + std::to_string(options_.retry_after_s) + " s"}}, 503);
     busy.headers["Retry-After"] = std::to_string(options_.retry_after_s);
-    Send(std::move(busy), keep_alive, /*drain=*/false);
+    return busy;
   }
 
   void RemoveUpload() {
@@ -544,6 +552,7 @@ struct Server::Impl {
 
 Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->options = std::move(options);
+  impl_->shared.ready = impl_->options.start_ready;
 }
 
 Server::~Server() { Stop(); }
@@ -647,6 +656,10 @@ Status Server::Start() {
 }
 
 int Server::port() const { return impl_->port; }
+
+void Server::SetReady() { impl_->shared.ready.store(true, std::memory_order_release); }
+
+bool Server::ready() const { return impl_->shared.ready.load(std::memory_order_acquire); }
 
 void Server::Stop() {
   Impl& s = *impl_;

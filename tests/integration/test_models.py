@@ -192,7 +192,7 @@ class Models(unittest.TestCase):
 
         s.kill9()
         s.start()
-        # The restarted server answers /healthz before it has taken services over.
+        # Adoption happens before /healthz answers 200; the first inference may still race it.
         deadline = time.time() + 20
         while time.time() < deadline:
             if s.api("POST", "/v2/models/sturdy/infer", infer_body([ROWS[0][0]]))[0] == 200:
