@@ -108,4 +108,8 @@ Result<bool> GetBoolOr(const Json& obj, const std::string& key, bool fallback,
   return GetTyped<bool>(obj, key, path, "a boolean", IsBool, &fallback);
 }
 
+std::string DumpJson(const Json& json) {
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
 }  // namespace tandem

@@ -33,6 +33,10 @@ Result<double> GetNumberOr(const Json& obj, const std::string& key, double fallb
 Result<bool> GetBoolOr(const Json& obj, const std::string& key, bool fallback,
                        const std::string& path = "");
 
+// Json::dump (compact) that never throws: a string that is not UTF-8 (a file name, a
+// client's tensor name, a CSV cell echoed back) has its bad bytes replaced by U+FFFD.
+std::string DumpJson(const Json& json);
+
 // "a.b" from ("a", "b"); "b" from ("", "b").
 std::string JoinPath(const std::string& path, const std::string& key);
 

@@ -4,9 +4,12 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 #include <unordered_map>
 #include <vector>
+
+#include "core/utf8.h"
 
 namespace tandem {
 
@@ -111,7 +114,28 @@ class ExpansionCounter : public YAML::EventHandler {
 
 }  // namespace
 
+// "line L, column C" (both from 1) of byte `offset` of `text`.
+std::string LineAndColumn(std::string_view text, size_t offset) {
+  size_t line = 1, line_start = 0;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(offset - line_start + 1);
+}
+
 Status CheckYamlLimits(const std::string& text, const std::string& what, const ParseLimits& limits) {
+  // YAML is Unicode (YAML 1.2 5.2); yaml-cpp would keep any bytes in a scalar, and they
+  // would fail later, far from the text, when the value is shown or stored.
+  const size_t bad = FirstInvalidUtf8(text);
+  if (bad != std::string_view::npos) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
+    return InvalidArgument(what + ": " + LineAndColumn(text, bad) + ": byte " + byte +
+                           " is not UTF-8 (save the file as UTF-8)");
+  }
   std::istringstream in(text);
   ExpansionCounter counter(limits);
   try {

@@ -27,7 +27,8 @@ struct ParseLimits {
 Status CheckJsonDepth(std::string_view text, const std::string& what,
                       const ParseLimits& limits = {});
 
-// kInvalidArgument naming `what`, the line and the limit when the YAML text nests deeper
+// kInvalidArgument naming `what`, the line and column of the first byte that is not
+// UTF-8; or naming `what`, the line and the limit when the YAML text nests deeper
 // than limits.max_depth or would hold more than limits.max_values values with its
 // aliases expanded; malformed text is left for the real parse to report (Ok here).
 Status CheckYamlLimits(const std::string& text, const std::string& what,

@@ -70,6 +70,16 @@ TEST(YamlLimitsTest, RefusesDeepNesting) {
   EXPECT_TRUE(ParseYamlText(std::string(60, '[') + std::string(60, ']'), "operator.yaml").ok());
 }
 
+TEST(YamlLimitsTest, RefusesTextThatIsNotUtf8WithItsLineAndColumn) {
+  // fuzz/crashes/pipeline_spec/non_utf8_param.yaml: such a value used to throw out of
+  // nlohmann's dump() when a schema error showed it.
+  auto latin1 = ParseYamlText("name: x\nparams: {seed: \"\xff\"}\n", "pipeline.yaml");
+  ASSERT_FALSE(latin1.ok());
+  EXPECT_EQ(latin1.status().message(),
+            "pipeline.yaml: line 2, column 17: byte 0xFF is not UTF-8 (save the file as UTF-8)");
+  EXPECT_TRUE(ParseYamlText("name: caf\xC3\xA9\n", "pipeline.yaml").ok());
+}
+
 TEST(YamlLimitsTest, MalformedTextIsLeftToTheParser) {
   auto broken = ParseYamlText("a: [1,\n", "operator.yaml");
   ASSERT_FALSE(broken.ok());

@@ -1,7 +1,5 @@
 #include "data/csv.h"
 
-#include <set>
-
 #include "core/fs.h"
 #include "data/csv_records.h"
 #include "data/sklearn_format.h"
@@ -12,16 +10,7 @@ namespace {
 Result<Table> TableFromHeaderedRecords(const std::vector<CsvRecord>& records,
                                        const CsvLimits& limits) {
   if (records.empty()) return InvalidArgument("empty file: expected a header row");
-  std::vector<std::string> names = records[0].fields;
-  RETURN_IF_ERROR(CheckColumnNames(names, records[0].line, limits));
-  std::set<std::string> seen;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i].empty()) names[i] = "column_" + std::to_string(i + 1);
-    if (!seen.insert(names[i]).second) {
-      return InvalidArgument("line " + std::to_string(records[0].line) +
-                             ": duplicate column name '" + names[i] + "'");
-    }
-  }
+  ASSIGN_OR_RETURN(std::vector<std::string> names, HeaderNames(records[0].fields, records[0].line, limits));
   return TableFromRecords(names, records, 1);
 }
 

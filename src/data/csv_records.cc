@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <set>
 
 #include "core/problems.h"
 
@@ -26,16 +27,23 @@ std::string Where(size_t line, size_t column) {
 
 }  // namespace
 
-Status CheckColumnNames(const std::vector<std::string>& names, size_t line,
-                        const CsvLimits& limits) {
+Result<std::vector<std::string>> HeaderNames(std::vector<std::string> names, size_t line,
+                                             const CsvLimits& limits) {
+  std::set<std::string> seen;
   for (size_t i = 0; i < names.size(); ++i) {
-    if (names[i].size() > limits.max_column_name_bytes) {
+    std::string& name = names[i];
+    if (name.size() > limits.max_column_name_bytes) {
       return InvalidArgument(Where(line, i + 1) + ": a column name of " +
-                             std::to_string(names[i].size()) + " bytes (the limit is " +
+                             std::to_string(name.size()) + " bytes (the limit is " +
                              std::to_string(limits.max_column_name_bytes) + ")");
     }
+    while (name.rfind("\xEF\xBB\xBF", 0) == 0) name.erase(0, 3);
+    if (name.empty()) name = "column_" + std::to_string(i + 1);
+    if (!seen.insert(name).second) {
+      return InvalidArgument("line " + std::to_string(line) + ": duplicate column name '" + name + "'");
+    }
   }
-  return Status::Ok();
+  return names;
 }
 
 Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text, char delimiter,

@@ -25,10 +25,13 @@ struct CsvRecord {
 Result<std::vector<CsvRecord>> SplitCsvRecords(std::string_view text, char delimiter = ',',
                                                const CsvLimits& limits = {});
 
-// kInvalidArgument "line L, column C: a column name of N bytes (the limit is M)" for
-// the first of `names` longer than limits.max_column_name_bytes; `line` is the header's.
-Status CheckColumnNames(const std::vector<std::string>& names, size_t line,
-                        const CsvLimits& limits);
+// The column names of a header record (`line` is its line): a leading byte-order mark
+// is dropped from each (one in the middle of a file is a concatenation artefact, and
+// FormatCsv could not write it back), an empty name becomes "column_<i>" (from 1).
+// kInvalidArgument "line L, column C: a column name of N bytes (the limit is M)" for a
+// name longer than limits.max_column_name_bytes, "line L: duplicate column name 'a'".
+Result<std::vector<std::string>> HeaderNames(std::vector<std::string> fields, size_t line,
+                                             const CsvLimits& limits);
 
 // The delimiter of a CSV text: of ',', ';', tab and '|', the one that occurs on the
 // first line and the same number of times on each of the first 20 lines (outside

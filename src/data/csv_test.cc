@@ -137,6 +137,19 @@ TEST(CsvTest, HeaderNamesEmptyBecomePositionalDuplicatesFail) {
   EXPECT_EQ(d.status().message(), "line 1: duplicate column name 'a'");
 }
 
+TEST(CsvTest, AByteOrderMarkInAColumnNameIsDroppedSoTheTableWritesBack) {
+  // fuzz/crashes/csv/bom_header_roundtrip.csv: a header of a lone U+FEFF after a blank
+  // line named a column that FormatCsv wrote at byte 0, where it reads as the file's BOM.
+  Table t = Read("\n\xEF\xBB\xBF\na\nb\n");
+  ASSERT_EQ(t.columns.size(), 1u);
+  EXPECT_EQ(t.columns[0].name, "column_1");
+  EXPECT_EQ(t.rows, 2u);
+  auto back = ReadCsvText(FormatCsv(t), {"csv"});
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  EXPECT_EQ(back->rows, 2u);
+  EXPECT_EQ(Read("\xEF\xBB\xBF\xEF\xBB\xBFx,y\n1,2\n").columns[0].name, "x");
+}
+
 TEST(CsvTest, WriteThenReadGivesTheSameTable) {
   Table t;
   t.rows = 3;

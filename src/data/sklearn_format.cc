@@ -132,8 +132,7 @@ Result<Table> TableFromSklearnRecords(const std::vector<CsvRecord>& records,
   std::vector<std::string> names;
   const size_t width = static_cast<size_t>(n_features) + 1;
   if (records.size() > 1 && !AllNumericOrMissing(records[1])) {
-    names = records[1].fields;
-    RETURN_IF_ERROR(CheckColumnNames(names, records[1].line, limits));
+    ASSIGN_OR_RETURN(names, HeaderNames(records[1].fields, records[1].line, limits));
     if (names.size() != width) {
       return InvalidArgument("line " + std::to_string(records[1].line) + ": expected " +
                              std::to_string(width) + " names, got " +

@@ -101,5 +101,13 @@ TEST(SklearnFormatTest, AFeatureCountOverTheColumnLimitIsRefusedBeforeNamesAreMa
             "line 2, column 1: a column name of 1101 bytes (the limit is 1024)");
 }
 
+TEST(SklearnFormatTest, ANamesRowWithADuplicateIsRefusedAsInACsvHeader) {
+  // fuzz/crashes/csv/sklearn_duplicate_names.csv: FormatCsv's output of such a table
+  // did not read back.
+  auto t = ReadCsvText("0,2\na,a,y\n", {"sklearn"});
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().message(), "line 2: duplicate column name 'a'");
+}
+
 }  // namespace
 }  // namespace tandem::data

@@ -15,8 +15,7 @@ Response JsonResponse(const Json& body, int status) {
   Response r;
   r.status = status;
   r.content_type = "application/json";
-  // `replace` keeps invalid UTF-8 from a handler (e.g. a file name) from throwing here.
-  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  r.body = DumpJson(body);
   return r;
 }
 

@@ -116,13 +116,13 @@ Located Locate(const std::vector<std::string>& context, const Json& doc, const J
 
 std::string Shown(const Json* value) {
   if (value == nullptr) return "nothing";
-  std::string s = value->dump();
+  std::string s = DumpJson(*value);
   return s.size() > 60 ? s.substr(0, 57) + "..." : s;
 }
 
 std::string RuleNumber(const Json* schema, const char* key) {
   if (schema == nullptr || !schema->contains(key)) return "?";
-  return (*schema)[key].dump();
+  return DumpJson((*schema)[key]);
 }
 
 // "table, images or model": the values an enum allows.
@@ -130,7 +130,7 @@ std::string Choices(const Json& values) {
   std::string out;
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) out += i + 1 == values.size() ? " or " : ", ";
-    out += values[i].is_string() ? values[i].get<std::string>() : values[i].dump();
+    out += values[i].is_string() ? values[i].get<std::string>() : DumpJson(values[i]);
   }
   return out;
 }
@@ -138,9 +138,9 @@ std::string Choices(const Json& values) {
 // One alternative of a oneOf/anyOf as people say it: "a number", "an object with min,
 // max", "one of a, b".
 std::string Alternative(const Json& alt) {
-  if (!alt.is_object()) return alt.dump();
+  if (!alt.is_object()) return DumpJson(alt);
   if (alt.contains("enum") && alt["enum"].is_array()) return "one of " + Choices(alt["enum"]);
-  if (alt.contains("const")) return alt["const"].dump();
+  if (alt.contains("const")) return DumpJson(alt["const"]);
   std::string type = alt.contains("type") ? (alt["type"].is_string() ? alt["type"].get<std::string>()
                                                                       : Choices(alt["type"]))
                                           : "a value";
@@ -172,7 +172,7 @@ std::string Describe(const std::string& d, const Located& at) {
     std::string want = at.schema != nullptr && at.schema->contains("type")
                            ? ((*at.schema)["type"].is_string()
                                   ? (*at.schema)["type"].get<std::string>()
-                                  : (*at.schema)["type"].dump())
+                                  : DumpJson((*at.schema)["type"]))
                            : "another type";
     return "expected " + want + got;
   }

@@ -148,8 +148,10 @@ Result<OperatorManifest> ParseManifest(const Json& doc, const std::string& what)
   if (!compiled.ok()) return compiled.status();
   std::vector<std::string> problems = compiled->Violations(doc, "");
   if (doc.is_object()) {
-    const Json& runtime = doc.value("runtime", Json::object());
-    const std::string kind = runtime.value("kind", "");
+    // The schema reports a runtime or kind of the wrong type; read them only when right.
+    const Json runtime = doc.contains("runtime") && doc["runtime"].is_object() ? doc["runtime"] : Json::object();
+    const std::string kind =
+        runtime.contains("kind") && runtime["kind"].is_string() ? runtime["kind"].get<std::string>() : "";
     if ((kind == "python" || kind == "exec") && !runtime.contains("entry")) {
       problems.push_back("runtime.entry: required for runtime " + kind);
     }

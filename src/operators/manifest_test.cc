@@ -114,6 +114,15 @@ TEST(ManifestTest, TestCasesMustFitTheOperator) {
   EXPECT_NE(q.find("tests[0].inputs.table: required input is not given"), std::string::npos) << q;
 }
 
+TEST(ManifestTest, ARuntimeOrKindOfTheWrongTypeIsReportedNotThrown) {
+  // fuzz/crashes/manifest/null_runtime.yaml: `runtime:` left empty threw type_error.306.
+  for (const char* runtime : {"runtime:\n", "runtime: python\n", "runtime: {kind: [exec]}\n"}) {
+    std::string problems;
+    EXPECT_NO_THROW(problems = Problems(Doc(std::string("name: x\n") + runtime))) << runtime;
+    EXPECT_NE(problems.find("runtime"), std::string::npos) << runtime << ": " << problems;
+  }
+}
+
 TEST(ManifestTest, MalformedYamlNamesTheLine) {
   auto doc = ParseYamlText("name: x\nversion: [1,\n", "operator.yaml");
   ASSERT_FALSE(doc.ok());

@@ -304,8 +304,4 @@ std::string EncodeInferResponse(const std::string& model_name, const std::string
   return DumpJson(out);
 }
 
-std::string DumpJson(const Json& json) {
-  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
 }  // namespace tandem::serving

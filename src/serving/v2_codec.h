@@ -42,8 +42,5 @@ std::string EncodeInferResponse(const std::string& model_name, const std::string
                                 const std::string& id, const std::vector<Tensor>& outputs,
                                 const std::vector<std::string>& warnings = {});
 
-// Json::dump that never throws: invalid UTF-8 (from a client's tensor names or BYTES
-// data echoed back) is replaced with U+FFFD instead of raising.
-std::string DumpJson(const Json& json);
 
 }  // namespace tandem::serving

@@ -42,8 +42,8 @@ Stmt& Stmt::Bind(int index, double value) {
 }
 
 Stmt& Stmt::Bind(int index, const Json& doc) {
-  // replace, not throw, on invalid UTF-8: a stored document must never abort a write.
-  return Bind(index, doc.dump(-1, ' ', false, Json::error_handler_t::replace));
+  // DumpJson, which replaces invalid UTF-8: a stored document must never abort a write.
+  return Bind(index, DumpJson(doc));
 }
 
 Result<bool> Stmt::Step() {

@@ -65,6 +65,16 @@ class Hardening(unittest.TestCase):
         self.assertIn("nested deeper than 64 levels", resp["error"])
         self.assert_alive_and_bounded()
 
+    def test_yaml_that_is_not_utf8_is_refused_naming_line_and_column(self):
+        # fuzz/crashes/pipeline_spec/non_utf8_param.yaml: a latin-1 byte in a param used
+        # to throw out of the schema check (500) when the error tried to show the value.
+        s = self.server
+        body = b"name: x\nnodes:\n  a: {operator: csv-load, params: {path: \"caf\xe9\"}}\n"
+        status, resp = s.api("POST", "/api/v1/runs", body, content_type="application/yaml")
+        self.assertEqual(status, 400, resp)
+        self.assertIn("line 3, column 46: byte 0xE9 is not UTF-8", resp["error"])
+        self.assert_alive_and_bounded()
+
     def test_a_replica_refuses_a_deeply_nested_infer_body_and_stays_up(self):
         s = self.server
         s.cli("dataset", "import", "iris", os.path.join(SKLEARN_DATA, "iris.csv"))
