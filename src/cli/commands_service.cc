@@ -188,7 +188,7 @@ void AddServiceCommands(CLI::App& app, CliContext& ctx) {
   auto* deploy = service->add_subcommand("deploy", "Deploy MODEL[:VERSION|@ALIAS] as a service");
   deploy->add_option("model", o->model, "MODEL, MODEL:VERSION or MODEL@ALIAS")->required();
   deploy->add_option("--name", o->name, "Service name")->required();
-  deploy->add_option("--replicas", o->replicas, "Replica processes [1]")->check(CLI::Range(1, 64));
+  deploy->add_option("--replicas", o->replicas, "Replica processes, 1..64 [1]");
   deploy->add_option("--batch", o->batch, "Dynamic batching, e.g. max=32,delay=2ms");
   deploy->add_option("--cpus", o->cpus, "CPUs per replica, enforced [1, not enforced]")->check(CLI::PositiveNumber);
   deploy->add_option("--memory", o->memory, "Memory per replica, enforced, e.g. 512Mi");

@@ -33,6 +33,11 @@ std::string DefaultServer() {
 
 int main(int argc, char** argv) {
   using namespace tandem;
+  // The replica role reads its flags with the function the service manager's command
+  // line is tested against (serving/replica.h), not a second parser here.
+  if (argc > 1 && std::string(argv[1]) == "replica") {
+    return serving::ReplicaMain(std::vector<std::string>(argv + 2, argv + argc));
+  }
   CLI::App app{"Tandem: train and serve machine-learning models in one place"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("tandem ") + TANDEM_VERSION);
@@ -64,34 +69,10 @@ int main(int argc, char** argv) {
   auto* task_exec = app.add_subcommand("task-exec", "(internal) run a built-in operator task");
   task_exec->add_option("dir", task_dir)->required();
   task_exec->group("");
-  serving::ReplicaOptions replica_options;
-  auto* replica = app.add_subcommand("replica", "(internal) serve one model version");
-  replica->group("");
-  replica->add_option("--name", replica_options.name)->required();
-  replica->add_option("--version", replica_options.version)->required();
-  replica->add_option("--model-file", replica_options.model_path)->required();
-  replica->add_option("--meta-file", replica_options.meta_path)->required();
-  replica->add_option("--host", replica_options.host);
-  replica->add_option("--port", replica_options.port);
-  replica->add_option("--port-file", replica_options.port_file);
-  replica->add_option("--threads", replica_options.threads)->check(CLI::PositiveNumber);
-  replica->add_option("--batch-max", replica_options.batch_max)->check(CLI::PositiveNumber);
-  replica->add_option("--batch-delay-us", replica_options.batch_delay_us)
-      ->check(CLI::NonNegativeNumber);
-  replica->add_option("--strict-inputs", replica_options.strict_inputs);  // 1 = refuse guesses
 
   CLI11_PARSE(app, argc, argv);
 
   if (*task_exec) return operators::RunBuiltinTask(task_dir);
-  if (*replica) {
-    InitLogging("info");
-    Status st = serving::RunReplica(replica_options);
-    if (!st.ok()) {
-      std::cerr << "replica: " << st.message() << "\n";
-      return 1;
-    }
-    return 0;
-  }
   if (*server) {
     if (!config_file.empty()) {
       auto loaded = LoadConfigFile(config_file, config);

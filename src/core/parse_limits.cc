@@ -43,6 +43,9 @@ namespace {
 // size its anchor had, so the count is that of the document with every alias expanded.
 class ExpansionCounter : public YAML::EventHandler {
  public:
+  // Thrown out of yaml-cpp's parser at the first limit passed: the rest is not read.
+  struct LimitPassed {};
+
   explicit ExpansionCounter(const ParseLimits& limits) : limits_(limits) {}
 
   void OnDocumentStart(const YAML::Mark&) override {}
@@ -85,6 +88,7 @@ class ExpansionCounter : public YAML::EventHandler {
     open_.push_back({anchor, count_});
     if (static_cast<int>(open_.size()) > limits_.max_depth && problem_.empty()) {
       problem_ = At(mark) + "nested deeper than " + std::to_string(limits_.max_depth) + " levels";
+      throw LimitPassed();
     }
   }
   void Close() {
@@ -99,6 +103,7 @@ class ExpansionCounter : public YAML::EventHandler {
     if (count_ > limits_.max_values && problem_.empty()) {
       problem_ = At(mark) + "more than " + std::to_string(limits_.max_values) +
                  " values once its aliases are expanded";
+      throw LimitPassed();
     }
   }
   static std::string At(const YAML::Mark& mark) {
@@ -112,7 +117,11 @@ class ExpansionCounter : public YAML::EventHandler {
   std::string problem_;
 };
 
-}  // namespace
+std::string Hex(char byte) {
+  char out[8];
+  std::snprintf(out, sizeof out, "0x%02X", static_cast<unsigned char>(byte));
+  return out;
+}
 
 // "line L, column C" (both from 1) of byte `offset` of `text`.
 std::string LineAndColumn(std::string_view text, size_t offset) {
@@ -126,15 +135,24 @@ std::string LineAndColumn(std::string_view text, size_t offset) {
   return "line " + std::to_string(line) + ", column " + std::to_string(offset - line_start + 1);
 }
 
+}  // namespace
+
 Status CheckYamlLimits(const std::string& text, const std::string& what, const ParseLimits& limits) {
   // YAML is Unicode (YAML 1.2 5.2); yaml-cpp would keep any bytes in a scalar, and they
   // would fail later, far from the text, when the value is shown or stored.
   const size_t bad = FirstInvalidUtf8(text);
   if (bad != std::string_view::npos) {
-    char byte[8];
-    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[bad]));
-    return InvalidArgument(what + ": " + LineAndColumn(text, bad) + ": byte " + byte +
+    return InvalidArgument(what + ": " + LineAndColumn(text, bad) + ": byte " + Hex(text[bad]) +
                            " is not UTF-8 (save the file as UTF-8)");
+  }
+  // Nor may it hold C0 controls but tab, LF and CR, or DEL (YAML 1.2 5.1 c-printable):
+  // yaml-cpp turns a NUL into a stream of millions of events.
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+      return InvalidArgument(what + ": " + LineAndColumn(text, i) + ": control character " + Hex(text[i]) +
+                             " is not allowed in YAML");
+    }
   }
   std::istringstream in(text);
   ExpansionCounter counter(limits);
@@ -142,6 +160,8 @@ Status CheckYamlLimits(const std::string& text, const std::string& what, const P
     YAML::Parser parser(in);
     while (counter.problem().empty() && parser.HandleNextDocument(counter)) {
     }
+  } catch (const ExpansionCounter::LimitPassed&) {
+    // problem() says which; the rest of the document is not read.
   } catch (const YAML::Exception&) {
     // Malformed: the real parse reports it with its own position.
   }

@@ -80,6 +80,15 @@ TEST(YamlLimitsTest, RefusesTextThatIsNotUtf8WithItsLineAndColumn) {
   EXPECT_TRUE(ParseYamlText("name: caf\xC3\xA9\n", "pipeline.yaml").ok());
 }
 
+TEST(YamlLimitsTest, RefusesControlCharactersButTabAndLineEnds) {
+  // fuzz/crashes/pipeline_spec/oom-be02...: a NUL made yaml-cpp emit millions of events.
+  auto nul = ParseYamlText(std::string("# x\n, params: {d\0\0: 7}\n", 24), "pipeline.yaml");
+  ASSERT_FALSE(nul.ok());
+  EXPECT_EQ(nul.status().message(),
+            "pipeline.yaml: line 2, column 13: control character 0x00 is not allowed in YAML");
+  EXPECT_TRUE(ParseYamlText("a:\t1\r\nb: 2\n", "f").ok());
+}
+
 TEST(YamlLimitsTest, MalformedTextIsLeftToTheParser) {
   auto broken = ParseYamlText("a: [1,\n", "operator.yaml");
   ASSERT_FALSE(broken.ok());

@@ -316,6 +316,25 @@ std::vector<std::string> TransformChain::InputColumns() const {
   return out;
 }
 
+std::set<std::string> TransformChain::TextInputColumns() const {
+  std::set<std::string> text;
+  std::set<std::string> produced;  // "city=Paris", "sold.year": numbers a step made
+  for (const Json& step : steps_) {
+    const std::string kind = step.value("kind", "");
+    const Json& columns = step.value("columns", Json::object());
+    if (columns.is_object()) {
+      for (const auto& [name, value] : columns.items()) {
+        if (produced.count(name)) continue;
+        if (kind == "one-hot" || kind == "date-parts" || (kind == "impute" && value.is_string())) {
+          text.insert(name);
+        }
+      }
+    }
+    for (const auto& [name, made] : Expansions(step)) produced.insert(made.begin(), made.end());
+  }
+  return text;
+}
+
 std::vector<std::string> TransformChain::InputColumnsFor(
     const std::vector<std::string>& features) const {
   std::map<std::string, std::string> source;  // an expanded column -> the raw one it came from

@@ -36,6 +36,7 @@
 // Number steps leave a missing value missing. A text column whose present values all
 // read as numbers is taken as numbers (a request may carry "5.1" as text).
 // Row filters (outlier-filter, drop-missing) drop training rows only and add no step.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,10 @@ class TransformChain {
   // feature columns): each feature, or the raw column it was made from, in feature
   // order, then any other column a step reads.
   std::vector<std::string> InputColumnsFor(const std::vector<std::string>& features) const;
+  // The raw columns a request carries as text: the inputs of one-hot and date-parts
+  // steps and the columns impute fills with text. The service's v2 metadata (BYTES),
+  // the service's request decoding and the exported SDK's replay all ask this.
+  std::set<std::string> TextInputColumns() const;
   // The columns Apply produces, in order, from a table with `input_columns`.
   std::vector<std::string> OutputColumns(const std::vector<std::string>& input_columns) const;
 

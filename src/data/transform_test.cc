@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <cmath>
 
 #include "data/transform_fit.h"
@@ -187,6 +189,17 @@ TEST(TransformChainTest, DatePartsReplaceTheColumnAndReplayOnRawRows) {
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("'tomorrow' in row 1 is not an ISO date"), std::string::npos)
       << bad.status().message();
+}
+
+TEST(TransformChainTest, TextInputColumnsAreOneHotDateAndTextImputedInputs) {
+  auto chain = TransformChain::FromJson(Json::parse(R"([
+    {"kind": "impute", "columns": {"age": 41.5, "city": "Paris"}},
+    {"kind": "one-hot", "columns": {"city": ["Paris", "Rome"]}},
+    {"kind": "date-parts", "columns": {"sold": ["year"]}},
+    {"kind": "standardize", "columns": {"age": {"mean": 1, "std": 2}, "sold.year": {"mean": 2000, "std": 9}}}])"));
+  ASSERT_TRUE(chain.ok()) << chain.status().message();
+  // "sold.year" is a number the chain made, not a raw text column.
+  EXPECT_EQ(chain->TextInputColumns(), (std::set<std::string>{"city", "sold"}));
 }
 
 TEST(TransformFitTest, DatePartsRefuseTextThatIsNotDatesAndUnknownParts) {

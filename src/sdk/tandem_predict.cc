@@ -48,20 +48,6 @@ int Fail(const Status& st, char* err, size_t err_len) {
   return -1;
 }
 
-// Columns the transforms read as text: one-hot inputs and text-imputed columns.
-std::set<std::string> TextColumns(const Json& steps) {
-  std::set<std::string> text;
-  if (!steps.is_array()) return text;
-  for (const Json& step : steps) {
-    const Json& columns = step.value("columns", Json::object());
-    if (!columns.is_object()) continue;
-    for (const auto& [name, value] : columns.items()) {
-      if (step.value("kind", "") == "one-hot" || value.is_string()) text.insert(name);
-    }
-  }
-  return text;
-}
-
 Result<std::vector<std::string>> Strings(const Json& meta, const char* key) {
   std::vector<std::string> out;
   auto it = meta.find(key);
@@ -119,7 +105,7 @@ Status Load(const std::string& dir, tandem_model* m) {
                                    std::to_string(m->num_features) + " features");
   }
   m->inputs = m->chain.empty() ? m->features : m->chain.InputColumnsFor(m->features);
-  const std::set<std::string> text = TextColumns(transforms);
+  const std::set<std::string> text = m->chain.TextInputColumns();
   for (const auto& c : m->inputs) m->input_is_text.push_back(text.count(c) > 0);
 
   // As the service decides: classification when the objective or the task says so,

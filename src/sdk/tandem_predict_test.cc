@@ -144,6 +144,29 @@ TEST_F(TandemPredictTest, LinearAndKMeansModelsPredictLikeTheirMlCode) {
   EXPECT_EQ(kmeans.Predict(x)->values, (std::vector<float>{0, 2, 1}));
 }
 
+// A date column is text the chain's date-parts step replays (a new user's export of a
+// model trained after date-features refused it: the SDK did not know dates are text).
+TEST_F(TandemPredictTest, ADateColumnIsTextThatDatePartsReplay) {
+  ml::LinearModel linear{"identity", {"sold.year", "sold.month"}, {0}, {{1, 100}}};
+  Json meta = {{"format", "linear"}, {"task", "regression"}, {"features", {"sold.year", "sold.month"}},
+               {"transforms", Json::parse(R"([{"kind": "date-parts", "columns": {"sold": ["year", "month"]}}])")}};
+  ASSERT_TRUE(WriteFileAtomic(dir_ / "model.json", linear.ToJson().dump()).ok());
+  ASSERT_TRUE(WriteFileAtomic(dir_ / "meta.json", meta.dump()).ok());
+  char err[256] = "";
+  tandem_model* m = tandem_model_load(dir_.c_str(), err, sizeof err);
+  ASSERT_NE(m, nullptr) << err;
+  ASSERT_EQ(tandem_model_num_inputs(m), 1u);
+  EXPECT_STREQ(tandem_model_input_name(m, 0), "sold");
+  EXPECT_EQ(tandem_model_input_is_text(m, 0), 1);
+  const char* names[] = {"sold"};
+  const char* cells[] = {"2024-03-15", "1999-12-31"};
+  float out[2];
+  ASSERT_EQ(tandem_predict_text(m, cells, 2, 1, names, out, 2, err, sizeof err), 0) << err;
+  EXPECT_EQ(out[0], 2024 + 300);
+  EXPECT_EQ(out[1], 1999 + 1200);
+  tandem_model_free(m);
+}
+
 // What `model export` covers is said before anything is fetched or written.
 TEST(ExporterTest, SaysWhichFormatsItCovers) {
   EXPECT_TRUE(sdk::CheckExportable({{"format", "linear"}}).ok());

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <climits>
+#include <iostream>
 
 #include "core/fs.h"
 #include "core/log.h"
@@ -156,6 +157,21 @@ Status RunReplica(const ReplicaOptions& options) {
   spdlog::info("replica '{}' stopping on signal {}", options.name, sig);
   server.Stop();
   return Status::Ok();
+}
+
+int ReplicaMain(const std::vector<std::string>& args) {
+  auto options = ParseReplicaArgs(args);
+  if (!options.ok()) {
+    std::cerr << "replica: " << options.status().message() << "\n";
+    return 2;
+  }
+  InitLogging("info");
+  Status st = RunReplica(*options);
+  if (!st.ok()) {
+    std::cerr << "replica: " << st.message() << "\n";
+    return 1;
+  }
+  return 0;
 }
 
 }  // namespace tandem::serving

@@ -52,4 +52,10 @@ int HttpThreads(const ReplicaOptions& options);
 // mask, and waits for them with sigwait.
 Status RunReplica(const ReplicaOptions& options);
 
+// The replica role's main: ParseReplicaArgs (exit 2 on a bad flag), then RunReplica
+// (exit 1 on failure), errors on stderr. `tandem replica ...` and the tests' replica
+// binary both run this, so the command line the service manager writes (ReplicaArgs)
+// is read by one function.
+int ReplicaMain(const std::vector<std::string>& args);
+
 }  // namespace tandem::serving

@@ -12,6 +12,8 @@ namespace tandem::serving {
 namespace {
 
 constexpr int kMaxReplicas = 64;
+constexpr int kMaxBatch = 4096;
+constexpr int kMaxBatchDelayUs = 10'000'000;
 constexpr const char* kStable = "stable";
 constexpr const char* kCanary = "canary";
 // Bad Gateway: the replica behind us failed the request it had taken.
@@ -102,8 +104,15 @@ Result<ServiceView> ServiceManager::Deploy(const std::string& name,
     return InvalidArgument("replicas: must be 1.." + std::to_string(kMaxReplicas) + ", got " +
                            std::to_string(options.replicas));
   }
-  if (options.batch_max < 0) return InvalidArgument("batch max: must be >= 0");
-  if (options.batch_delay_us < 0) return InvalidArgument("batch delay: must be >= 0");
+  // The deploy limits live here only: the API and the CLI pass what they were given.
+  if (options.batch_max < 0 || options.batch_max > kMaxBatch) {
+    return InvalidArgument("batch.max: must be 0.." + std::to_string(kMaxBatch) + ", got " +
+                           std::to_string(options.batch_max));
+  }
+  if (options.batch_delay_us < 0 || options.batch_delay_us > kMaxBatchDelayUs) {
+    return InvalidArgument("batch.delay_us: must be 0.." + std::to_string(kMaxBatchDelayUs) + ", got " +
+                           std::to_string(options.batch_delay_us));
+  }
   std::vector<std::string> problems;
   resources::CheckResources(options.resources, "resources", &problems);
   if (!problems.empty()) return InvalidArgument(JoinProblems(problems));

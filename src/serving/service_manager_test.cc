@@ -477,6 +477,14 @@ TEST_F(ServiceManagerTest, DeployOntoAServingNameNeedsReplace) {
 TEST_F(ServiceManagerTest, RefusesBadNamesOptionsAndMissingVersions) {
   EXPECT_EQ(Deploy("cancer", "Bad Name").status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(Deploy("cancer", "svc", 0).status().message(), "replicas: must be 1..64, got 0");
+  ServiceOptions big_batch;
+  big_batch.batch_max = 5000;
+  EXPECT_EQ(manager_->Deploy("svc", Ref("cancer"), big_batch).status().message(),
+            "batch.max: must be 0..4096, got 5000");
+  ServiceOptions slow_batch;
+  slow_batch.batch_delay_us = -1;
+  EXPECT_EQ(manager_->Deploy("svc", Ref("cancer"), slow_batch).status().message(),
+            "batch.delay_us: must be 0..10000000, got -1");
   auto missing = Deploy("cancer:9", "svc");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
   EXPECT_EQ(missing.status().message(), "model 'cancer' has no version 9");

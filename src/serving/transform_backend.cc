@@ -10,7 +10,6 @@ namespace {
 
 // What the chain's steps say about the raw columns (data/transform.h's JSON form).
 struct ColumnFacts {
-  std::set<std::string> text;      // one-hot encoded or filled with text
   std::set<std::string> imputed;   // filled when missing: a request may leave them out
   std::map<std::string, std::set<std::string>> categories;  // of one-hot columns
 };
@@ -22,7 +21,6 @@ ColumnFacts FactsOf(const Json& steps) {
     if (!columns.is_object()) continue;
     const std::string kind = step.value("kind", "");
     for (const auto& [name, value] : columns.items()) {
-      if (kind == "one-hot" || value.is_string()) facts.text.insert(name);
       if (kind == "impute") facts.imputed.insert(name);
       if (kind == "one-hot" && value.is_array()) {
         auto& known = facts.categories[name];
@@ -90,8 +88,9 @@ Result<std::unique_ptr<TransformBackend>> TransformBackend::Create(
   b->features_ = std::move(features);
   b->raw_columns_ = b->chain_.InputColumnsFor(b->features_);
   const ColumnFacts facts = FactsOf(transforms);
+  const std::set<std::string> text = b->chain_.TextInputColumns();
   for (const auto& c : b->raw_columns_) {
-    b->raw_is_text_.push_back(facts.text.count(c) > 0);
+    b->raw_is_text_.push_back(text.count(c) > 0);
     b->raw_optional_.push_back(facts.imputed.count(c) > 0);
     auto known = facts.categories.find(c);
     b->raw_categories_.push_back(known == facts.categories.end() ? std::set<std::string>{}
