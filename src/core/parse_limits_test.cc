@@ -89,6 +89,16 @@ TEST(YamlLimitsTest, RefusesControlCharactersButTabAndLineEnds) {
   EXPECT_TRUE(ParseYamlText("a:\t1\r\nb: 2\n", "f").ok());
 }
 
+TEST(YamlLimitsTest, TextOnWhichTheParserLoopsIsRefusedAtOnce) {
+  // Fuzzing found 4 bytes on which yaml-cpp emits nulls without end.
+  auto looping = ParseYamlText(">-\n,", "pipeline.yaml");
+  ASSERT_FALSE(looping.ok());
+  EXPECT_NE(looping.status().message().find("malformed YAML (the parser stopped making progress here)"),
+            std::string::npos) << looping.status().message();
+  // Implicit nodes are not mistaken for it.
+  EXPECT_TRUE(ParseYamlText("a:\nb:\n- :\n- {}\n", "f").ok());
+}
+
 TEST(YamlLimitsTest, MalformedTextIsLeftToTheParser) {
   auto broken = ParseYamlText("a: [1,\n", "operator.yaml");
   ASSERT_FALSE(broken.ok());
