@@ -31,7 +31,8 @@
 // 64-pod queues against 97.57% with 16; it also charged a pod for the imbalance of a
 // node it made better.) The best solution of each round lays pheromone. Environments,
 // models and health are honoured because candidates come from
-// ClusterState::FittingGpus. Stops after `iterations` rounds or once `budget_evaluations` placements were scored. Walks
+// ClusterState::FittingGpus. Stops after `iterations` rounds or once
+// `budget_evaluations` placements were scored. Walks
 // place on one scratch copy of the cluster per cycle and release their placements
 // when done, so a walk costs its evaluations, not a copy of every node (which was 60%
 // of the search's time); a pod whose candidates earlier pods took falls back on a
