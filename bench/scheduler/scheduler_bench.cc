@@ -5,11 +5,13 @@
 // row also shows its gain over random-fit and over FGD.
 //
 //   bench_scheduler [--seeds 42-51] [--policies a,b] [--lists default,gpushare40]
-//                   [--threads N] [--data DIR] [--batch K] [--json]
+//                   [--threads N] [--data DIR] [--batch K] [--live] [--json]
 //                   [--ants A --iterations I --candidates C --balance B --starvation S
-//                    --temperature T --evaporation E --budget-ms MS]
+//                    --temperature T --evaporation E --budget-evals N]
 // The swarm policy is handed the arrivals in batches of K (default 32), one scheduling
-// cycle's pending queue; every other policy decides one task at a time.
+// cycle's pending queue; every other policy decides one task at a time. --live adds a
+// row per policy ("<policy> live") driving the live Scheduler through the same arrivals
+// (InflationOptions::live): submit a cycle's tasks, one Schedule, drop what is pending.
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -74,7 +76,7 @@ int main(int argc, char** argv) {
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int batch = 0;  // 0: DefaultBatch
   SwarmOptions swarm;
-  bool json = false;
+  bool json = false, live = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&]() -> std::string {
@@ -91,13 +93,14 @@ int main(int argc, char** argv) {
     else if (arg == "--data") data = value();
     else if (arg == "--batch") batch = std::atoi(value().c_str());
     else if (arg == "--json") json = true;
+    else if (arg == "--live") live = true;
     else if (arg == "--ants") swarm.ants = std::atoi(value().c_str());
     else if (arg == "--iterations") swarm.iterations = std::atoi(value().c_str());
     else if (arg == "--candidates") swarm.candidates = std::atoi(value().c_str());
     else if (arg == "--balance") swarm.balance = std::atof(value().c_str());
     else if (arg == "--starvation") swarm.starvation = std::atof(value().c_str());
     else if (arg == "--temperature") swarm.temperature = std::atof(value().c_str());
-    else if (arg == "--budget-ms") swarm.budget_ms = std::atof(value().c_str());
+    else if (arg == "--budget-evals") swarm.budget_evaluations = std::atoll(value().c_str());
     else if (arg == "--evaporation") swarm.evaporation = std::atof(value().c_str());
     else {
       std::fprintf(stderr, "error: unknown option %s\n", arg.c_str());
@@ -141,32 +144,38 @@ int main(int argc, char** argv) {
                 "pub100", "pub130", "frag100", "frag130", "us/task", "vs-random", "vs-fgd");
     std::map<std::string, InflationResult> results;
     for (const std::string& policy : policies) {
-      InflationOptions options;
-      options.batch = policy == "swarm" && batch > 0 ? batch : DefaultBatch(policy);
-      options.swarm = swarm;
-      auto r = RunInflationSeeds(*nodes, requests, policy, *seeds, options, threads);
-      if (!r.ok()) {
-        std::fprintf(stderr, "error: %s\n", r.status().message().c_str());
-        return 1;
+      for (bool through_scheduler : {false, true}) {
+        if (through_scheduler && !live) continue;
+        InflationOptions options;
+        options.batch = policy == "swarm" && batch > 0 ? batch : DefaultBatch(policy);
+        options.swarm = swarm;
+        options.live = through_scheduler;
+        auto r = RunInflationSeeds(*nodes, requests, policy, *seeds, options, threads);
+        if (!r.ok()) {
+          std::fprintf(stderr, "error: %s\n", r.status().message().c_str());
+          return 1;
+        }
+        if (!through_scheduler) results[policy] = *r;
+        auto delta = [&](const char* base) -> std::string {
+          auto it = results.find(base);
+          if (it == results.end()) return "-";
+          char buf[32];
+          std::snprintf(buf, sizeof buf, "%+.2f",
+                        100 * (r->allocation_ratio.at(100) - it->second.allocation_ratio.at(100)));
+          return buf;
+        };
+        const std::string label = through_scheduler ? policy + " live" : policy;
+        std::printf("%-15s %8.2f %8.2f %9s %9s %8.3f %8.3f %10.1f %9s %8s\n", label.c_str(),
+                    100 * r->allocation_ratio.at(100), 100 * r->allocation_ratio.at(130),
+                    Published(list, policy, false).c_str(), Published(list, policy, true).c_str(),
+                    r->fragmented_share.at(100), r->fragmented_share.at(130), r->decision_us_per_task,
+                    delta("random-fit").c_str(), delta("fgd").c_str());
+        std::fflush(stdout);
+        Json j = ToJson(*r);
+        j["pod_list"] = list;
+        j["live"] = through_scheduler;
+        all.push_back(j);
       }
-      results[policy] = *r;
-      auto delta = [&](const char* base) -> std::string {
-        auto it = results.find(base);
-        if (it == results.end()) return "-";
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%+.2f",
-                      100 * (r->allocation_ratio.at(100) - it->second.allocation_ratio.at(100)));
-        return buf;
-      };
-      std::printf("%-15s %8.2f %8.2f %9s %9s %8.3f %8.3f %10.1f %9s %8s\n", policy.c_str(),
-                  100 * r->allocation_ratio.at(100), 100 * r->allocation_ratio.at(130),
-                  Published(list, policy, false).c_str(), Published(list, policy, true).c_str(),
-                  r->fragmented_share.at(100), r->fragmented_share.at(130), r->decision_us_per_task,
-                  delta("random-fit").c_str(), delta("fgd").c_str());
-      std::fflush(stdout);
-      Json j = ToJson(*r);
-      j["pod_list"] = list;
-      all.push_back(j);
     }
   }
   const double total_s =

@@ -31,26 +31,9 @@ std::vector<std::string> HealthWatch::CheckOnce() {
 }
 
 void HealthWatch::Start(int interval_ms) {
-  if (thread_.joinable()) return;
-  thread_ = std::thread([this, interval_ms] {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stopping_) {
-      cv_.wait_for(lock, std::chrono::milliseconds(interval_ms));
-      if (stopping_) break;
-      lock.unlock();
-      CheckOnce();
-      lock.lock();
-    }
-  });
+  worker_.Start(interval_ms, [this] { CheckOnce(); });  // a no-op when already started
 }
 
-void HealthWatch::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void HealthWatch::Stop() { worker_.Stop(); }
 
 }  // namespace tandem::resources

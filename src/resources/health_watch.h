@@ -5,14 +5,12 @@
 // uncorrectable memory errors): no new work lands there, its elastic jobs are
 // requeued, its fixed ones moved, and the event is kept. A GPU that recovers is not
 // restored on its own: an admin looks first (`tandem resources restore`).
-#include <condition_variable>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "core/periodic_worker.h"
 #include "core/status.h"
 #include "exec/device_probe.h"
 #include "resources/broker.h"
@@ -38,10 +36,7 @@ class HealthWatch {
   const std::string node_;
   GpuProbe probe_;
   std::map<int, bool> drained_;  // by GPU index, what this watch drained
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicWorker worker_;
 };
 
 }  // namespace tandem::resources

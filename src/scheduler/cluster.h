@@ -97,6 +97,7 @@ class ClusterState {
   const NodeSpec& spec(int node) const { return specs_[node]; }
   const NodeState& node(int node) const { return states_[node]; }
   const std::string& ModelName(uint16_t id) const { return models_[id]; }
+  const std::vector<std::string>& models() const { return models_; }  // by interned id
   double oversubscription() const { return oversubscription_; }
   // The node index by name, -1 when unknown.
   int FindNode(const std::string& name) const;

@@ -1,46 +1,91 @@
 #include "scheduler/fragmentation.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace tandem::scheduler {
 
 namespace {
 
 // Resolves a '|'-joined model list against the cluster's interned model names.
-uint64_t ModelMask(const ClusterState& cluster, const std::string& models) {
+uint64_t ModelMask(const std::vector<std::string>& interned, const std::string& models) {
   if (models.empty()) return ~uint64_t{0};
-  Request probe;
+  uint64_t mask = 0;
   size_t start = 0;
   while (start <= models.size()) {
     size_t bar = models.find('|', start);
     if (bar == std::string::npos) bar = models.size();
-    probe.models.push_back(models.substr(start, bar - start));
+    const std::string name = models.substr(start, bar - start);
+    for (size_t i = 0; i < interned.size() && i < 64; ++i) {
+      if (interned[i] == name) mask |= uint64_t{1} << i;
+    }
     start = bar + 1;
   }
-  return cluster.Resolve(probe).model_mask;
+  return mask;
 }
 
 }  // namespace
 
-FragmentationModel::FragmentationModel(const ClusterState& cluster, const Workload& workload) {
-  for (const WeightedShape& w : workload) {
-    shapes_.push_back({w.shape.cpu_milli, w.shape.gpu_count > 0 ? w.shape.gpu_milli : 0,
-                       w.shape.gpu_count, ModelMask(cluster, w.shape.models), w.frequency});
-    cpu_thresholds_.push_back(w.shape.cpu_milli);
+FragmentationModel::FragmentationModel(const ClusterState& cluster) : models_(cluster.models()) {}
+
+FragmentationModel::FragmentationModel(const ClusterState& cluster, const Workload& workload)
+    : models_(cluster.models()) {
+  for (const WeightedShape& w : workload) Add(w.shape, w.frequency);
+}
+
+void FragmentationModel::Add(const TaskShape& shape, double weight) {
+  auto it = std::find_if(shapes_.begin(), shapes_.end(), [&](const Shape& s) { return s.shape == shape; });
+  if (it != shapes_.end()) {
+    it->weight += weight;
+  } else {
+    shapes_.push_back({shape, shape.cpu_milli, shape.gpu_count > 0 ? shape.gpu_milli : 0, shape.gpu_count,
+                       ModelMask(models_, shape.models), weight});
+  }
+  Reindex();
+}
+
+void FragmentationModel::Remove(const TaskShape& shape, double weight) {
+  auto it = std::find_if(shapes_.begin(), shapes_.end(), [&](const Shape& s) { return s.shape == shape; });
+  if (it == shapes_.end()) return;
+  it->weight -= weight;
+  if (it->weight <= 0) shapes_.erase(it);  // gone: its CPU ask no longer splits the memo
+  Reindex();
+}
+
+void FragmentationModel::Reindex() {
+  cpu_thresholds_.clear();
+  total_weight_ = 0;
+  for (const Shape& s : shapes_) {
+    cpu_thresholds_.push_back(s.cpu_milli);
+    total_weight_ += s.weight;
   }
   std::sort(cpu_thresholds_.begin(), cpu_thresholds_.end());
-  cpu_thresholds_.erase(std::unique(cpu_thresholds_.begin(), cpu_thresholds_.end()),
-                        cpu_thresholds_.end());
+  cpu_thresholds_.erase(std::unique(cpu_thresholds_.begin(), cpu_thresholds_.end()), cpu_thresholds_.end());
+  memo_.clear();
+}
+
+Workload FragmentationModel::workload() const {
+  Workload out;
+  for (const Shape& s : shapes_) out.push_back({s.shape, s.weight / total_weight_});
+  std::sort(out.begin(), out.end(), [](const WeightedShape& a, const WeightedShape& b) {
+    if (a.frequency != b.frequency) return a.frequency > b.frequency;
+    return std::tie(a.shape.cpu_milli, a.shape.gpu_milli, a.shape.gpu_count, a.shape.models) >
+           std::tie(b.shape.cpu_milli, b.shape.gpu_milli, b.shape.gpu_count, b.shape.models);
+  });
+  return out;
 }
 
 double FragmentationModel::NodeFragmentation(const NodeState& s) const {
   int64_t free_total = 0;
   for (int g = 0; g < s.gpu_count; ++g) free_total += s.gpus[g].left();
-  if (free_total == 0) return 0;
+  if (free_total == 0 || total_weight_ <= 0) return 0;
+  // Sum weight x unusable thousandths, then divide once: with whole-number weights
+  // (counts) every term and partial sum is an exact integer, so the order shapes were
+  // added in does not change the result.
   double frag = 0;
   for (const Shape& m : shapes_) {
     if (m.gpu_milli == 0) {  // a CPU task leaves every free GPU idle
-      frag += m.frequency * static_cast<double>(free_total);
+      frag += m.weight * static_cast<double>(free_total);
       continue;
     }
     int fitting = 0;
@@ -57,9 +102,9 @@ double FragmentationModel::NodeFragmentation(const NodeState& s) const {
       }
     }
     const bool runs = accessible && fitting >= m.gpu_count && s.cpu_left >= m.cpu_milli;
-    frag += m.frequency * static_cast<double>(runs ? unusable : free_total);
+    frag += m.weight * static_cast<double>(runs ? unusable : free_total);
   }
-  return frag;
+  return frag / total_weight_;
 }
 
 size_t FragmentationModel::KeyHash::operator()(const Key& k) const {

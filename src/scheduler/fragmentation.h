@@ -7,8 +7,15 @@
 //   capacity of the GPUs too small for one unit of m (or of a model m refuses);
 //   F_n(M) = sum over shapes of frequency(m) * F_n(m).
 // The cluster's fragmented share is sum F_n(M) / total free GPU capacity.
+//
+// The workload is held as a weight per shape (frequency = weight / total weight): a
+// fixed workload (a pod list's typical pods), or shape counts kept up to date as jobs
+// come and go (Add, Remove), which is how the live scheduler follows its job table
+// without rebuilding the model. With whole-number weights (counts) every sum is exact,
+// so a model updated step by step equals one built from scratch, bit for bit.
 #include <array>
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -20,6 +27,15 @@ namespace tandem::scheduler {
 class FragmentationModel {
  public:
   FragmentationModel(const ClusterState& cluster, const Workload& workload);
+  // An empty workload (every F_n(M) is 0) to count shapes into.
+  explicit FragmentationModel(const ClusterState& cluster);
+
+  // One more (or one fewer) task of `shape`. Remove of a shape never added is a no-op.
+  // Either forgets the memo: every remembered F_n(M) depends on the frequencies.
+  void Add(const TaskShape& shape, double weight = 1);
+  void Remove(const TaskShape& shape, double weight = 1);
+  // The shapes with their frequencies, largest weight first (ties: larger shape first).
+  Workload workload() const;
 
   // F_n(M) of a node in state `s` (any state, e.g. one a placement would lead to).
   double NodeFragmentation(const NodeState& s) const;
@@ -31,11 +47,12 @@ class FragmentationModel {
 
  private:
   struct Shape {
+    TaskShape shape;
     int64_t cpu_milli;
     int gpu_milli;
     int gpu_count;
     uint64_t model_mask;
-    double frequency;
+    double weight;
   };
   struct Key {
     int cpu_rank;
@@ -47,8 +64,12 @@ class FragmentationModel {
     size_t operator()(const Key& k) const;
   };
   Key KeyOf(const NodeState& s) const;
+  // After a change of the shapes or their weights: thresholds, total and memo.
+  void Reindex();
 
+  std::vector<std::string> models_;  // the cluster's interned model names, by id
   std::vector<Shape> shapes_;
+  double total_weight_ = 0;
   std::vector<int64_t> cpu_thresholds_;  // distinct shape CPU asks, ascending
   mutable std::unordered_map<Key, double, KeyHash> memo_;
 };

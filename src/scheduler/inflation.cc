@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "scheduler/fragmentation.h"
+#include "scheduler/scheduler.h"
 #include "scheduler/workload.h"
 
 namespace tandem::scheduler {
@@ -55,14 +56,63 @@ Result<InflationResult> RunInflation(const std::vector<NodeSpec>& nodes, const s
   if (pods.empty()) return InvalidArgument("pods: the pod list is empty");
   ClusterState cluster(nodes);
   if (cluster.total_gpu_milli() == 0) return InvalidArgument("nodes: the cluster has no healthy GPU");
-  const FragmentationModel frag(cluster, TypicalWorkload(pods));
+  // The target workload: the pod list's shapes, counted (as the live scheduler counts
+  // them, so both measure fragmentation with the same numbers).
+  FragmentationModel frag(cluster);
+  std::vector<TaskShape> shapes;
+  for (const Request& r : pods) shapes.push_back(ShapeOf(r));
+  for (const TaskShape& shape : shapes) frag.Add(shape);
   PolicyContext ctx{&frag, options.seed, options.swarm};
   ASSIGN_OR_RETURN(std::unique_ptr<PlacementPolicy> policy, MakePolicy(policy_name, ctx));
+  std::unique_ptr<Scheduler> scheduler;
+  if (options.live) {
+    SchedulerOptions so;
+    so.policy = policy_name;
+    so.seed = options.seed;
+    so.swarm = options.swarm;
+    so.reserve_for_head = false;
+    so.workload = shapes;
+    ASSIGN_OR_RETURN(scheduler, Scheduler::Create(cluster, so));
+  }
+  const ClusterState& state = scheduler ? scheduler->cluster() : cluster;
 
   InflationResult out;
   out.policy = policy_name;
   out.seeds = {options.seed};
-  Checkpoints checkpoints(options, cluster, frag, out);
+  Checkpoints checkpoints(options, state, frag, out);
+  // One cycle: whether each request of the batch was placed (and is now applied).
+  auto cycle = [&](const std::vector<Request>& batch, TimeMs now) {
+    std::vector<bool> placed(batch.size(), false);
+    if (scheduler) {
+      std::vector<std::optional<JobId>> ids;
+      for (Request r : batch) {
+        r.priority = 0;
+        auto id = scheduler->Submit(r, now);
+        ids.push_back(id.ok() ? std::optional<JobId>(*id) : std::nullopt);
+      }
+      (void)scheduler->Schedule(now);
+      for (size_t i = 0; i < batch.size(); ++i) {
+        if (!ids[i]) continue;
+        placed[i] = scheduler->Find(*ids[i])->state == JobState::kRunning;
+        if (!placed[i]) (void)scheduler->Release(*ids[i]);  // the protocol drops a failed task
+      }
+      return placed;
+    }
+    std::vector<std::optional<Placement>> plan;
+    if (batch.size() == 1) {
+      plan.push_back(policy->Place(cluster, batch[0]));
+    } else {
+      plan = policy->PlaceBatch(cluster, batch);
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const Demand d = cluster.Resolve(batch[i]);
+      if (plan[i] && cluster.Fits(plan[i]->node, d, plan[i]->gpus)) {
+        cluster.Apply(d, *plan[i]);
+        placed[i] = true;
+      }
+    }
+    return placed;
+  };
   // The draw of tasks has its own generator, so every policy sees the same stream.
   Rng draw(options.seed * 0x9E3779B97F4A7C15ull + 1);
   const double limit = options.max_demand * static_cast<double>(cluster.total_gpu_milli());
@@ -70,7 +120,7 @@ Result<InflationResult> RunInflation(const std::vector<NodeSpec>& nodes, const s
   double decision_s = 0;
   bool exhausted = false;
   std::vector<Request> batch;
-  while (!exhausted) {
+  for (TimeMs now = 0; !exhausted; ++now) {
     batch.clear();
     while (static_cast<int>(batch.size()) < std::max(1, options.batch)) {
       const Request& next = pods[draw.Below(pods.size())];
@@ -83,25 +133,17 @@ Result<InflationResult> RunInflation(const std::vector<NodeSpec>& nodes, const s
     }
     if (batch.empty()) break;
     const auto start = std::chrono::steady_clock::now();
-    std::vector<std::optional<Placement>> placed;
-    if (batch.size() == 1) {
-      placed.push_back(policy->Place(cluster, batch[0]));
-    } else {
-      placed = policy->PlaceBatch(cluster, batch);
-    }
+    const std::vector<bool> placed = cycle(batch, now);
     decision_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     int64_t batch_demand = demand;
     for (const auto& r : batch) batch_demand -= r.gpu.total_milli();
     for (size_t i = 0; i < batch.size(); ++i) {
-      const Demand d = cluster.Resolve(batch[i]);
       out.tasks += 1;
-      if (placed[i] && cluster.Fits(placed[i]->node, d, placed[i]->gpus)) {
-        cluster.Apply(d, *placed[i]);
-      } else {
+      if (!placed[i]) {
         out.failures += 1;
-        out.failed_gpu_demand += static_cast<double>(d.total_gpu_milli()) / kMilliPerGpu;
+        out.failed_gpu_demand += static_cast<double>(batch[i].gpu.total_milli()) / kMilliPerGpu;
       }
-      batch_demand += d.total_gpu_milli();
+      batch_demand += batch[i].gpu.total_milli();
       checkpoints.Reached(batch_demand);
     }
   }

@@ -24,6 +24,11 @@ struct InflationOptions {
   // scheduling cycle. 1 = one decision per task, as the paper runs.
   int batch = 1;
   SwarmOptions swarm;
+  // Drive the live Scheduler instead of calling the policy: each cycle's arrivals are
+  // submitted (at priority 0: the protocol has no priorities, and no head reservation)
+  // and one Schedule runs; what is still pending after it failed and is released. The
+  // figures are then the server's, and equal the direct ones (scheduler_test checks).
+  bool live = false;
 };
 
 struct InflationResult {

@@ -83,3 +83,35 @@ TEST(InflationTest, ToyClusterFillsCompletely) {
 
 }  // namespace
 }  // namespace tandem::scheduler
+
+namespace tandem::scheduler {
+namespace {
+
+// The live Scheduler driven through the inflation protocol (InflationOptions::live)
+// lands on the same figures as the policy called directly: the server's cycle hands
+// the queue to the same PlaceBatch, with the same fragmentation numbers and the same
+// random stream. On a slice of the trace (the first 150 nodes) so that it runs in a
+// few seconds; bench_scheduler --live shows it on the whole trace.
+TEST(InflationTest, TheLiveSchedulerReproducesTheSimulatedFigures) {
+  auto nodes = ParseOpenbNodes(*ReadFile(kTraceDir + "openb_node_list_gpu_node.csv"), "nodes");
+  auto pods = ParseOpenbPods(*ReadFile(kTraceDir + "openb_pod_list_multigpu50.csv"), "pods");
+  ASSERT_TRUE(nodes.ok() && pods.ok());
+  nodes->resize(150);
+  for (const char* policy : {"swarm", "fgd", "best-fit"}) {
+    InflationOptions options;
+    options.seed = 43;
+    options.batch = DefaultBatch(policy);
+    options.checkpoints = {50, 100, 130};
+    auto direct = RunInflation(*nodes, RequestsOf(*pods), policy, options);
+    options.live = true;
+    auto live = RunInflation(*nodes, RequestsOf(*pods), policy, options);
+    ASSERT_TRUE(direct.ok() && live.ok()) << policy;
+    EXPECT_GT(direct->allocation_ratio.at(100), 0.85) << policy;
+    EXPECT_EQ(live->allocation_ratio, direct->allocation_ratio) << policy;
+    EXPECT_EQ(live->fragmented_share, direct->fragmented_share) << policy;
+    EXPECT_EQ(live->failures, direct->failures) << policy;
+  }
+}
+
+}  // namespace
+}  // namespace tandem::scheduler

@@ -4,15 +4,17 @@
 
 namespace tandem::scheduler {
 
-std::vector<std::optional<Placement>> PlacementPolicy::PlaceBatch(const ClusterState& cluster,
+std::vector<std::optional<Placement>> PlacementPolicy::PlaceBatch(ClusterState& cluster,
                                                                   const std::vector<Request>& queue) {
-  ClusterState scratch = cluster;
   std::vector<std::optional<Placement>> out;
   out.reserve(queue.size());
   for (const Request& r : queue) {
-    std::optional<Placement> p = Place(scratch, r);
-    if (p) scratch.Apply(scratch.Resolve(r), *p);
+    std::optional<Placement> p = Place(cluster, r);
+    if (p) cluster.Apply(cluster.Resolve(r), *p);
     out.push_back(p);
+  }
+  for (size_t i = queue.size(); i-- > 0;) {
+    if (out[i]) cluster.Release(cluster.Resolve(queue[i]), *out[i]);
   }
   return out;
 }

@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "scheduler/fragmentation.h"
 #include "scheduler/policy.h"
 #include "scheduler/policy/swarm.h"
@@ -202,6 +205,48 @@ TEST(PolicyTest, EveryPolicyHonoursModelsAndHealth) {
     ASSERT_TRUE(p.has_value()) << name;
     EXPECT_EQ(*p, (Placement{1, 0b10})) << name;
   }
+}
+
+}  // namespace
+}  // namespace tandem::scheduler
+
+namespace tandem::scheduler {
+namespace {
+
+// swarm's budget is a count of evaluations: with one that binds (the search stops
+// rounds early), two runs of a seed still give the same placements, even when one of
+// them runs on a machine made slow by busy threads.
+TEST(PolicyTest, SwarmBudgetIsCountedSoASeedRepeatsAtAnySpeed) {
+  std::vector<NodeSpec> nodes;
+  for (int n = 0; n < 24; ++n) nodes.push_back(Node("n" + std::to_string(n), 8 + 4 * (n % 5), 2 + 2 * (n % 3)));
+  ClusterState c(nodes);
+  FragmentationModel frag(c, HalfAndWhole());
+  std::vector<Request> queue;
+  for (int i = 0; i < 24; ++i) queue.push_back(i % 3 ? Slice(250 + 125 * (i % 5), 1 + i % 4) : Gpus(1 + i % 2, 3));
+  auto run = [&](int64_t budget) {
+    PolicyContext ctx;
+    ctx.fragmentation = &frag;
+    ctx.seed = 9;
+    ctx.swarm.budget_evaluations = budget;
+    auto swarm = MakePolicy("swarm", ctx);
+    return (*swarm)->PlaceBatch(c, queue);
+  };
+  const auto unlimited = run(0);
+  const auto first = run(2000);
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> busy;
+  for (int t = 0; t < 4; ++t) {
+    busy.emplace_back([&] {
+      volatile uint64_t x = 0;
+      while (!stop) x = x + 1;
+    });
+  }
+  const auto loaded = run(2000);
+  stop = true;
+  for (auto& t : busy) t.join();
+  EXPECT_EQ(first, loaded);
+  EXPECT_EQ(first, run(2000));
+  EXPECT_NE(first, unlimited);  // the budget did bind: more search found another plan
 }
 
 }  // namespace

@@ -37,29 +37,27 @@ Result<std::unique_ptr<Scheduler>> Scheduler::Create(ClusterState cluster, Sched
   return std::unique_ptr<Scheduler>(new Scheduler(std::move(cluster), std::move(options)));
 }
 
-PlacementPolicy& Scheduler::Policy() {
-  const bool needs_workload = options_.policy == "fgd" || options_.policy == "swarm";
-  if (policy_ && (!needs_workload || shapes_seen_ == jobs_.size())) return *policy_;
+Scheduler::Scheduler(ClusterState cluster, SchedulerOptions options)
+    : cluster_(std::move(cluster)), options_(std::move(options)) {
+  std::vector<NodeSpec> specs;
+  for (int n = 0; n < cluster_.node_count(); ++n) specs.push_back(cluster_.spec(n));
+  empty_ = ClusterState(std::move(specs), cluster_.oversubscription());
   PolicyContext ctx;
   ctx.seed = options_.seed;
-  if (needs_workload) {
-    std::vector<Request> seen;
-    for (const auto& [id, job] : jobs_) seen.push_back(job.request);
-    frag_ = std::make_unique<FragmentationModel>(cluster_, TypicalWorkload(seen));
+  ctx.swarm = options_.swarm;
+  if (options_.policy == "fgd" || options_.policy == "swarm") {
+    frag_ = std::make_unique<FragmentationModel>(cluster_);
+    for (const TaskShape& shape : options_.workload) frag_->Add(shape);
+    counts_jobs_ = options_.workload.empty();
     ctx.fragmentation = frag_.get();
-    shapes_seen_ = jobs_.size();
   }
   policy_ = std::move(MakePolicy(options_.policy, ctx).value());  // the name was checked in Create
-  return *policy_;
 }
 
 Result<JobId> Scheduler::Submit(const Request& request, TimeMs now) {
-  std::vector<NodeSpec> specs;
-  for (int n = 0; n < cluster_.node_count(); ++n) specs.push_back(cluster_.spec(n));
-  const ClusterState empty(std::move(specs), cluster_.oversubscription());
-  const Demand d = empty.Resolve(request);
+  const Demand d = empty_.Resolve(request);
   bool hostable = false;
-  for (int n = 0; n < empty.node_count() && !hostable; ++n) hostable = CanHost(empty, n, d);
+  for (int n = 0; n < empty_.node_count() && !hostable; ++n) hostable = CanHost(empty_, n, d);
   if (!hostable) {
     return InvalidArgument("request '" + request.name + "': no node of the cluster can ever host it (" +
                            std::to_string(request.gpu.count) + " GPU x " + std::to_string(request.gpu.milli) +
@@ -83,6 +81,7 @@ JobInfo& Scheduler::NewJob(const Request& request, TimeMs now) {
   job.request = request;
   job.submitted_ms = now;
   job.waiting_reason = "not scheduled yet";
+  if (counts_jobs_) frag_->Add(ShapeOf(request));
   return job;
 }
 
@@ -131,14 +130,15 @@ bool Scheduler::WithinQuota(const Request& r) const {
          !Exceeds(used.memory_mib, r.memory_mib, quota->second.memory_mib);
 }
 
-std::optional<Placement> Scheduler::PlaceAvoiding(const Request& r, int avoid_node) {
-  if (avoid_node < 0) return Policy().Place(cluster_, r);
-  // Hide the node for this one decision (cheaper than copying a large cluster).
+std::vector<std::optional<Placement>> Scheduler::PlanAvoiding(const std::vector<Request>& queue, int avoid_node) {
+  if (queue.empty()) return {};
+  if (avoid_node < 0) return policy_->PlaceBatch(cluster_, queue);
+  // Hide the node for this one plan (cheaper than copying a large cluster).
   const bool was = cluster_.node(avoid_node).schedulable;
   cluster_.SetSchedulable(avoid_node, false);
-  std::optional<Placement> p = Policy().Place(cluster_, r);
+  std::vector<std::optional<Placement>> plan = policy_->PlaceBatch(cluster_, queue);
   cluster_.SetSchedulable(avoid_node, was);
-  return p;
+  return plan;
 }
 
 int Scheduler::ReservedNodeFor(const Request& r) const {
@@ -265,42 +265,68 @@ void Scheduler::Requeue(JobInfo& job, TimeMs now, const std::string& kind, const
   out.events.push_back({now, kind, job.id, why});
 }
 
+bool Scheduler::MayStart(const JobInfo& job, const std::optional<Request>& head) const {
+  return WithinQuota(job.request) && (!head || (options_.backfill && NoLarger(job.request, *head)));
+}
+
 ScheduleResult Scheduler::Schedule(TimeMs now) {
   ScheduleResult out;
   std::optional<Request> head;
   int reserved = -1;
-  for (JobId id : PendingInOrder()) {
-    JobInfo& job = jobs_[id];
-    if (!WithinQuota(job.request)) {
-      job.waiting_reason = "project '" + job.request.project + "' is at its quota";
-      continue;
+  const std::vector<JobId> order = PendingInOrder();
+  size_t i = 0;
+  while (i < order.size()) {
+    // Plan the jobs from i on that may start, jointly. What is left out stays left out
+    // for the rest of the cycle: quota use only grows until a preemption (which plans
+    // again), and the head, once set, stays.
+    std::vector<size_t> planned;
+    std::vector<Request> queue;
+    for (size_t k = i; k < order.size(); ++k) {
+      if (MayStart(jobs_[order[k]], head)) {
+        planned.push_back(k);
+        queue.push_back(jobs_[order[k]].request);
+      }
     }
-    if (head) {
-      if (!options_.backfill || !NoLarger(job.request, *head)) {
+    const std::vector<std::optional<Placement>> plan = PlanAvoiding(queue, reserved);
+    size_t next = 0;  // into planned / plan
+    bool replan = false;
+    for (; i < order.size() && !replan; ++i) {
+      JobInfo& job = jobs_[order[i]];
+      std::optional<Placement> p;
+      if (next < planned.size() && planned[next] == i) p = plan[next++];
+      if (!WithinQuota(job.request)) {
+        job.waiting_reason = "project '" + job.request.project + "' is at its quota";
+        replan = p.has_value();  // the plan placed it; what follows assumed it there
+        continue;
+      }
+      if (head && !(options_.backfill && NoLarger(job.request, *head))) {
         job.waiting_reason = "behind a higher-priority or older job";
         continue;
       }
-      if (std::optional<Placement> p = PlaceAvoiding(job.request, reserved)) {
+      if (p && cluster_.Fits(p->node, cluster_.Resolve(job.request), p->gpus)) {
         Start(job, *p, now, out);
-      } else {
-        job.waiting_reason = "no room outside the head's reserved node";
+        continue;
       }
-      continue;
+      replan = p.has_value();  // (a plan that does not fit: never, but not trusted blindly)
+      if (head) {
+        job.waiting_reason = "no room outside the head's reserved node";
+        continue;
+      }
+      if (auto preemption = FindPreemption(job)) {
+        // Named as its submitter named it (the server: "run-x/train"), by id otherwise.
+        const std::string by = job.request.name.empty() ? "job " + std::to_string(job.id) : job.request.name;
+        for (JobId victim : preemption->first) Requeue(jobs_[victim], now, "preempted", "preempted by " + by, out);
+        Start(job, preemption->second, now, out);
+        replan = true;
+        continue;
+      }
+      job.waiting_reason = "waiting for resources";
+      if (options_.reserve_for_head) {
+        head = job.request;
+        reserved = ReservedNodeFor(job.request);
+        replan = true;
+      }
     }
-    if (std::optional<Placement> p = PlaceAvoiding(job.request, -1)) {
-      Start(job, *p, now, out);
-      continue;
-    }
-    if (auto preemption = FindPreemption(job)) {
-      // Named as its submitter named it (the server: "run-x/train"), by id otherwise.
-      const std::string by = job.request.name.empty() ? "job " + std::to_string(id) : job.request.name;
-      for (JobId victim : preemption->first) Requeue(jobs_[victim], now, "preempted", "preempted by " + by, out);
-      Start(job, preemption->second, now, out);
-      continue;
-    }
-    job.waiting_reason = "waiting for resources";
-    head = job.request;
-    reserved = ReservedNodeFor(job.request);
   }
   return out;
 }
@@ -309,6 +335,7 @@ Status Scheduler::Release(JobId id) {
   auto it = jobs_.find(id);
   if (it == jobs_.end()) return NotFound("job " + std::to_string(id));
   if (it->second.state == JobState::kRunning) Unbook(it->second);
+  if (counts_jobs_) frag_->Remove(ShapeOf(it->second.request));
   // Forgotten, not kept as finished: every cycle walks the job table, and a server
   // runs jobs for months.
   jobs_.erase(it);
@@ -332,7 +359,7 @@ ScheduleResult Scheduler::EvacuateNode(int node, GpuMask gpus, TimeMs now, const
     // Fixed work keeps its guarantee: it moves to a new placement at once if one fits.
     const Placement old = *job.placement;
     cluster_.Release(cluster_.Resolve(job.request), old);
-    std::optional<Placement> p = Policy().Place(cluster_, job.request);
+    std::optional<Placement> p = policy_->Place(cluster_, job.request);
     cluster_.Apply(cluster_.Resolve(job.request), old);
     if (!p) {
       Requeue(job, now, "requeued", what + " was drained and no other device fits", out);

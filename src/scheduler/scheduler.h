@@ -29,10 +29,19 @@
 //   the lowest node index); victims are taken lowest priority first, most recently
 //   started first, until it fits; then those it also fits without are spared (the most
 //   valuable first). Victims are requeued with their original submission time.
+// - Each cycle hands the pending queue (the jobs that may start now, in queue order) to
+//   the policy's PlaceBatch, as the simulator does, so a policy that plans a queue
+//   jointly (swarm) decides the same way in the server as in `tandem sim`. The plan is
+//   carried out in queue order until the cluster departs from what it assumed (a job
+//   it placed is over quota by then, a preemption, a new head); the rest is planned
+//   again from there. For a policy that places one job at a time this is exactly one
+//   Place per job on the state the earlier ones left.
 // - The first job that still cannot start is the head: it reserves the node closest to
 //   fitting it (the fewest missing GPU thousandths, then CPU); jobs behind it start only
 //   if they are no larger than the head (GPU thousandths and CPU) and avoid that node
-//   (backfill that does not delay the head).
+//   (backfill that does not delay the head). With reserve_for_head off there is no
+//   head: a job that cannot start waits and holds nobody back (the FGD paper's
+//   simulation protocol, which bench/scheduler's live mode replays).
 // - Draining a GPU or a node: no new work lands there; its elastic jobs are requeued,
 //   its fixed jobs moved to another placement at once (requeued if none fits); each
 //   step is an Event.
@@ -49,6 +58,7 @@
 #include "core/status.h"
 #include "scheduler/cluster.h"
 #include "scheduler/policy.h"
+#include "scheduler/workload.h"
 
 namespace tandem::scheduler {
 
@@ -65,6 +75,12 @@ struct SchedulerOptions {
   uint64_t seed = 42;
   std::map<std::string, ProjectQuota> quotas;  // projects not listed are unlimited
   bool backfill = true;
+  bool reserve_for_head = true;
+  SwarmOptions swarm;
+  // fgd/swarm: the target workload fragmentation is measured against, one shape per
+  // task (the counts make the frequencies). Empty: the shapes of the jobs in the table,
+  // counted as they are submitted and released.
+  std::vector<TaskShape> workload;
 };
 
 struct Allocation {
@@ -104,7 +120,7 @@ struct JobInfo {
 class Scheduler {
  public:
   // kInvalidArgument for an unknown policy. fgd and swarm measure fragmentation against
-  // the shapes of the jobs submitted so far.
+  // options.workload, or else the shapes of the jobs in the table.
   static Result<std::unique_ptr<Scheduler>> Create(ClusterState cluster, SchedulerOptions options);
 
   // Queues a job. kInvalidArgument when no node of the cluster could ever host it
@@ -134,10 +150,12 @@ class Scheduler {
   Json Snapshot() const;
 
  private:
-  Scheduler(ClusterState cluster, SchedulerOptions options) : cluster_(std::move(cluster)), options_(std::move(options)) {}
-  PlacementPolicy& Policy();
+  Scheduler(ClusterState cluster, SchedulerOptions options);
   bool WithinQuota(const Request& r) const;
-  std::optional<Placement> PlaceAvoiding(const Request& r, int avoid_node);
+  // Whether a pending job may start in this cycle at all, behind `head` if there is one.
+  bool MayStart(const JobInfo& job, const std::optional<Request>& head) const;
+  // The policy's joint placement of `queue` with `avoid_node` (if >= 0) hidden.
+  std::vector<std::optional<Placement>> PlanAvoiding(const std::vector<Request>& queue, int avoid_node);
   // Victims on the best node for `job`, and the placement it then gets; nullopt if none.
   std::optional<std::pair<std::vector<JobId>, Placement>> FindPreemption(const JobInfo& job);
   int ReservedNodeFor(const Request& r) const;
@@ -155,10 +173,13 @@ class Scheduler {
   std::map<JobId, JobInfo> jobs_;
   JobId next_id_ = 1;
   std::map<std::string, ProjectQuota> used_;  // per project, running jobs
-  // fgd/swarm: the fragmentation model of the submitted shapes, rebuilt when they change.
+  ClusterState empty_;  // the cluster with nothing placed: what a node could ever host
+  // fgd/swarm: the fragmentation model; it counts the shapes of the job table unless
+  // options_.workload fixed them. Made once with the policy, so the policy's random
+  // stream runs on from cycle to cycle as in the simulator.
   std::unique_ptr<FragmentationModel> frag_;
+  bool counts_jobs_ = false;
   std::unique_ptr<PlacementPolicy> policy_;
-  size_t shapes_seen_ = 0;
 };
 
 }  // namespace tandem::scheduler

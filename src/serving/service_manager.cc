@@ -57,8 +57,7 @@ ServiceManager::ServiceManager(ServiceManagerOptions options, store::Store& stor
 
 ServiceManager::~ServiceManager() {
   stopping_ = true;
-  watchdog_cv_.notify_all();
-  if (watchdog_.joinable()) watchdog_.join();
+  watchdog_.Stop();
 }
 
 bool ServiceManager::Claim(const std::string& name) {
@@ -703,25 +702,17 @@ Status ServiceManager::CheckReplicas() {
 }
 
 void ServiceManager::StartWatchdog(int64_t interval_ms) {
-  if (watchdog_.joinable()) return;
-  watchdog_ = std::thread([this, interval_ms] {
-    std::unique_lock<std::mutex> lock(watchdog_mu_);
-    while (!stopping_) {
-      watchdog_cv_.wait_for(lock, std::chrono::milliseconds(interval_ms));
-      if (stopping_) break;
-      lock.unlock();
-      Status st = CheckReplicas();
-      if (!st.ok()) spdlog::warn("replica watchdog: {}", st.ToString());
-      lock.lock();
-    }
+  if (stopping_) return;
+  watchdog_.Start(interval_ms, [this] {  // a no-op when already started
+    Status st = CheckReplicas();
+    if (!st.ok()) spdlog::warn("replica watchdog: {}", st.ToString());
   });
 }
 
 void ServiceManager::StopAll() {
   // The watchdog would start again what is stopped here.
   stopping_ = true;
-  watchdog_cv_.notify_all();
-  if (watchdog_.joinable()) watchdog_.join();
+  watchdog_.Stop();
   std::vector<ProcessHandle> all;
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -33,6 +33,7 @@
 
 #include "core/clock.h"
 #include "core/launcher.h"
+#include "core/periodic_worker.h"
 #include "core/status.h"
 #include "http/http.h"
 #include "registry/model_ref.h"
@@ -257,9 +258,7 @@ class ServiceManager {
   std::set<std::string> busy_;                   // names with an operation in progress
 
   std::atomic<bool> stopping_{false};
-  std::mutex watchdog_mu_;
-  std::condition_variable watchdog_cv_;
-  std::thread watchdog_;
+  PeriodicWorker watchdog_;
 };
 
 // "http://host:port" of a replica listening on `host` (loopback for a wildcard address).

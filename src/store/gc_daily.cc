@@ -11,36 +11,20 @@ PeriodicGc::PeriodicGc(Store& store, ArtifactStore& artifacts, std::filesystem::
 PeriodicGc::~PeriodicGc() { Stop(); }
 
 void PeriodicGc::Start(int64_t interval_ms) {
-  thread_ = std::thread([this, interval_ms] {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!cv_.wait_for(lock, std::chrono::milliseconds(interval_ms), [this] { return stopping_; })) {
-      lock.unlock();
-      auto report = CollectGarbage(store_, artifacts_, data_dir_, clock_, options_);
-      if (report.ok()) {
-        spdlog::info("gc: {} old runs deleted ({} kept: referred to), {} artifacts removed, {} bytes freed",
-                     report->runs_deleted.size(), report->runs_kept.size(), report->artifacts_removed,
-                     report->bytes_freed);
-      } else {
-        spdlog::warn("gc: {}", report.status().ToString());
-      }
-      lock.lock();
-      ++passes_;
+  worker_.Start(interval_ms, [this] {
+    auto report = CollectGarbage(store_, artifacts_, data_dir_, clock_, options_);
+    if (report.ok()) {
+      spdlog::info("gc: {} old runs deleted ({} kept: referred to), {} artifacts removed, {} bytes freed",
+                   report->runs_deleted.size(), report->runs_kept.size(), report->artifacts_removed,
+                   report->bytes_freed);
+    } else {
+      spdlog::warn("gc: {}", report.status().ToString());
     }
   });
 }
 
-void PeriodicGc::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void PeriodicGc::Stop() { worker_.Stop(); }
 
-int PeriodicGc::passes() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return passes_;
-}
+int PeriodicGc::passes() const { return worker_.passes(); }
 
 }  // namespace tandem::store

@@ -1,11 +1,9 @@
 #pragma once
 // The server's own `tandem gc`: CollectGarbage (gc.h) once every interval on a thread of
 // its own, its outcome logged. Started by the platform when gc.keep_runs_days is set.
-#include <condition_variable>
 #include <filesystem>
-#include <mutex>
-#include <thread>
 
+#include "core/periodic_worker.h"
 #include "store/gc.h"
 
 namespace tandem::store {
@@ -30,11 +28,7 @@ class PeriodicGc {
   const std::filesystem::path data_dir_;
   const Clock& clock_;
   const GcOptions options_;
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  int passes_ = 0;
-  std::thread thread_;
+  PeriodicWorker worker_;
 };
 
 }  // namespace tandem::store

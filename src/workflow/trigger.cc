@@ -133,32 +133,13 @@ Result<FireResult> Triggers::Fire(const std::string& event, const Json& payload)
 }
 
 Status Triggers::Start() {
-  if (thread_.joinable()) return FailedPrecondition("the triggers are already started");
-  {
-    std::lock_guard<std::mutex> lock(loop_mu_);
-    stop_ = false;
+  // The first Tick at once: a schedule that came due while the server was down fires.
+  if (!worker_.Start(poll_interval_ms_, [this] { Tick(); }, /*run_now=*/true)) {
+    return FailedPrecondition("the triggers are already started");
   }
-  thread_ = std::thread([this] { Loop(); });
   return Status::Ok();
 }
 
-void Triggers::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(loop_mu_);
-    stop_ = true;
-  }
-  loop_cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void Triggers::Loop() {
-  while (true) {
-    Tick();
-    std::unique_lock<std::mutex> lock(loop_mu_);
-    if (loop_cv_.wait_for(lock, std::chrono::milliseconds(poll_interval_ms_), [this] { return stop_; })) {
-      return;
-    }
-  }
-}
+void Triggers::Stop() { worker_.Stop(); }
 
 }  // namespace tandem::workflow

@@ -24,6 +24,7 @@
 
 #include "core/clock.h"
 #include "core/json.h"
+#include "core/periodic_worker.h"
 #include "core/status.h"
 #include "operators/catalog.h"
 #include "store/store.h"
@@ -67,7 +68,6 @@ class Triggers {
  private:
   // Submits `s` with `params` as `trigger`, and records the firing on the schedule.
   Result<std::string> Submit(store::ScheduleRecord s, const Json& params, const std::string& trigger);
-  void Loop();
 
   store::Store& store_;
   Engine& engine_;
@@ -77,10 +77,7 @@ class Triggers {
 
   std::mutex mu_;  // serialises every public method but Start/Stop
 
-  std::mutex loop_mu_;  // guards stop_
-  std::condition_variable loop_cv_;
-  bool stop_ = false;
-  std::thread thread_;
+  PeriodicWorker worker_;  // Tick()s
 };
 
 }  // namespace tandem::workflow

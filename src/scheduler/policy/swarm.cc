@@ -1,7 +1,6 @@
 #include "scheduler/policy/swarm.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -51,12 +50,13 @@ class Swarm : public PlacementPolicy {
   const char* name() const override { return "swarm"; }
 
   std::optional<Placement> Place(const ClusterState& c, const Request& r) override {
-    return PlaceBatch(c, {r})[0];
+    ClusterState scratch = c;
+    return PlaceBatch(scratch, {r})[0];
   }
 
-  std::vector<std::optional<Placement>> PlaceBatch(const ClusterState& c,
+  std::vector<std::optional<Placement>> PlaceBatch(ClusterState& c,
                                                    const std::vector<Request>& queue) override {
-    const auto start = std::chrono::steady_clock::now();
+    evaluations_ = 0;
     std::vector<Demand> demands;
     std::vector<std::vector<Option>> ranked;  // candidates per pod, evaluated on the initial state
     for (const Request& r : queue) {
@@ -68,9 +68,9 @@ class Swarm : public PlacementPolicy {
     big_first = arrival;
     std::stable_partition(big_first.begin(), big_first.end(), [&](size_t i) { return demands[i].gpu_count >= 2; });
     std::map<std::pair<size_t, int>, double> pheromone;  // (pod, node) -> trail
-    // One scratch copy per cycle: each walk applies its placements and takes them back
-    // (copying 1213 nodes per walk was most of the search's time).
-    ClusterState scratch = c;
+    // Each walk applies its placements to `c` and takes them back (copying 1213 nodes
+    // per walk was most of the search's time).
+    ClusterState& scratch = c;
     std::vector<std::optional<Placement>> best;
     double best_cost = 0;
     for (int round = 0; round < std::max(1, options_.iterations); ++round) {
@@ -87,7 +87,7 @@ class Swarm : public PlacementPolicy {
           round_best = std::move(walk);
           round_cost = cost;
         }
-        if (OverBudget(start)) break;
+        if (OverBudget()) break;
       }
       if (best.empty() || round_cost < best_cost) {
         best = round_best;
@@ -97,25 +97,25 @@ class Swarm : public PlacementPolicy {
       for (size_t i = 0; i < best.size(); ++i) {
         if (best[i]) pheromone[{i, best[i]->node}] += 1;
       }
-      if (queue.size() == 1 || OverBudget(start)) break;  // one pod: the heuristic decides
+      if (queue.size() == 1 || OverBudget()) break;  // one pod: the heuristic decides
     }
     return best;
   }
 
  private:
-  bool OverBudget(std::chrono::steady_clock::time_point start) const {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() >
-           options_.budget_ms;
-  }
+  // Counted in evaluations, not time: a cycle then ends at the same point on any
+  // machine and under any load, so a seed gives the same placements everywhere.
+  bool OverBudget() const { return options_.budget_evaluations > 0 && evaluations_ >= options_.budget_evaluations; }
 
-  Option Evaluate(const ClusterState& c, int n, const Demand& d) const {
+  Option Evaluate(const ClusterState& c, int n, const Demand& d) {
+    ++evaluations_;
     FgdChoice choice = BestFgdChoice(*frag_, c, n, d, /*quantized=*/false);
     return {Placement{n, choice.gpus},
             SwarmHeuristic(c, n, d, choice.frag_increase, options_.balance, options_.starvation)};
   }
 
   // The best `keep` placements of `d` by the heuristic, best first.
-  std::vector<Option> RankNodes(const ClusterState& c, const Demand& d, size_t keep) const {
+  std::vector<Option> RankNodes(const ClusterState& c, const Demand& d, size_t keep) {
     std::vector<Option> all;
     for (int n = 0; n < c.node_count(); ++n) {
       if (CanHost(c, n, d)) all.push_back(Evaluate(c, n, d));
@@ -214,6 +214,7 @@ class Swarm : public PlacementPolicy {
   const FragmentationModel* frag_;
   Rng rng_;
   SwarmOptions options_;
+  int64_t evaluations_ = 0;  // placements scored in the current cycle
 };
 
 }  // namespace

@@ -31,14 +31,17 @@
 // 64-pod queues against 97.57% with 16; it also charged a pod for the imbalance of a
 // node it made better.) The best solution of each round lays pheromone. Environments,
 // models and health are honoured because candidates come from
-// ClusterState::FittingGpus. Stops after `iterations` rounds or `budget_ms`. Walks
+// ClusterState::FittingGpus. Stops after `iterations` rounds or once
+// `budget_evaluations` placements were scored. Walks
 // place on one scratch copy of the cluster per cycle and release their placements
 // when done, so a walk costs its evaluations, not a copy of every node (which was 60%
 // of the search's time); a pod whose candidates earlier pods took falls back on a
 // reserve ranked with them rather than on a scan of every node. The defaults (12 ants,
-// 24 rounds, 8 candidates, 32 pods per cycle in the simulator) take 14-24 ms a cycle
-// on the 1213-node trace, at most ~50, within the 100 ms budget, so a run is
-// reproducible from its seed.
+// 24 rounds, 8 candidates, 32 pods per cycle in the simulator) score ~42,000
+// placements a cycle on the 1213-node trace (14-24 ms), at most ~106,000, within the
+// 250,000 budget. The budget is a count, not a time (it was 100 ms of wall clock, and
+// a loaded machine then cut cycles short and changed the results), so a run is
+// reproducible from its seed on any machine.
 #include "scheduler/cluster.h"
 
 namespace tandem::scheduler {
