@@ -32,6 +32,17 @@ void AddRoutes(http::Server& server, Platform& platform) {
     if (!server.ready()) return http::JsonResponse({{"status", "starting"}}, 503);
     return http::JsonResponse({{"status", "ok"}});
   }, http::RouteClass::kHealth);
+  // The API's front door (the demo prints its URL): what it is and where things are.
+  server.Route("GET", "/api/v1", [](const http::Request&) {
+    Json collections = Json::object();
+    for (const char* name : {"datasets", "runs", "models", "operators", "algorithms", "services",
+                             "schedules", "resources"}) {
+      collections[name] = std::string("/api/v1/") + name;
+    }
+    return http::JsonResponse({{"name", "tandem"}, {"version", TANDEM_VERSION},
+                               {"collections", collections}, {"health", "/healthz"},
+                               {"inference", "/v2/models/{service}/infer"}});
+  });
   AddDatasetRoutes(server, platform);
   AddRunRoutes(server, platform);
   AddLogRoutes(server, platform);

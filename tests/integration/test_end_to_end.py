@@ -85,6 +85,12 @@ class EndToEnd(unittest.TestCase):
         status, _ = s.api("POST", "/v2/models/nosuch/infer", good)
         self.assertEqual(status, 404)
         self.assertEqual(s.api("GET", "/healthz")[0], 200)
+        # The URL the demo prints for the REST API answers with where things are, and
+        # every collection it names lists.
+        status, index = s.api("GET", "/api/v1")
+        self.assertEqual(status, 200, index)
+        for name, url in index["collections"].items():
+            self.assertEqual(s.api("GET", url)[0], 200, name)
         status, meta = s.api("GET", "/v2/models/cancer")
         self.assertEqual(status, 200)
         self.assertEqual(meta["inputs"][0]["shape"], [-1, 30])
