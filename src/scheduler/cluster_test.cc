@@ -36,6 +36,22 @@ TEST(RequestTest, ErrorsNameTheField) {
   EXPECT_NE(request.status().message().find("job.environment"), std::string::npos);
 }
 
+TEST(RequestTest, MemorySizesThatAreNotNumbersOrTooLargeAreErrorsNotThrows) {
+  // fuzz/crashes/pipeline_spec/crash-d877...: std::stod(".") threw out of a pipeline's
+  // resources check.
+  EXPECT_EQ(*ParseMebibytes(Json("1.5Gi"), "memory"), 1536);
+  EXPECT_EQ(*ParseMebibytes(Json(512), "memory"), 512);
+  for (const char* bad : {".", "1.2.3Gi", "..Mi"}) {
+    auto r = ParseMebibytes(Json(bad), "resources.memory");
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().message(), std::string("resources.memory: expected a size such as 8Gi, got '") + bad + "'");
+  }
+  EXPECT_EQ(ParseMebibytes(Json(std::string(400, '9') + "Ti"), "memory").status().message(),
+            "memory: more than 1Ei is not a memory size");
+  EXPECT_EQ(ParseMebibytes(Json(1e300), "memory").status().message(), "memory: more than 1Ei is not a memory size");
+  EXPECT_FALSE(ParseMebibytes(Json(-1), "memory").ok());
+}
+
 TEST(RequestTest, InferenceDefaultsToFixedAndTrainingToElastic) {
   auto infer = ParseRequest(Json{{"environment", "infer"}, {"gpu", {{"fraction", 0.5}}}}, "r");
   ASSERT_TRUE(infer.ok());

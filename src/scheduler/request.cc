@@ -1,5 +1,6 @@
 #include "scheduler/request.h"
 
+#include <charconv>
 #include <cmath>
 
 namespace tandem::scheduler {
@@ -23,25 +24,32 @@ Result<Environment> ParseEnvironment(const std::string& text, const std::string&
 const char* ModeName(Mode m) { return m == Mode::kFixed ? "fixed" : "elastic"; }
 
 Result<int64_t> ParseMebibytes(const Json& value, const std::string& field) {
-  if (value.is_number()) {
-    if (value.get<double>() < 0) return InvalidArgument(field + ": must not be negative");
-    return static_cast<int64_t>(std::llround(value.get<double>()));
-  }
+  // Past an exbibyte no machine has the memory, and llround past int64 is undefined.
+  constexpr double kMaxMib = 1024.0 * 1024 * 1024 * 1024;
+  auto checked = [&](double mib) -> Result<int64_t> {
+    if (!(mib >= 0)) return InvalidArgument(field + ": must not be negative");
+    if (mib > kMaxMib) return InvalidArgument(field + ": more than 1Ei is not a memory size");
+    return static_cast<int64_t>(std::llround(mib));
+  };
+  if (value.is_number()) return checked(value.get<double>());
   if (!value.is_string()) return InvalidArgument(field + ": expected a size such as 8Gi");
   const std::string text = value.get<std::string>();
   size_t digits = 0;
   while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) {
     ++digits;
   }
-  if (digits == 0) return InvalidArgument(field + ": expected a size such as 8Gi, got '" + text + "'");
-  const double number = std::stod(text.substr(0, digits));
+  // from_chars, not stod: "." or "1.2.3" must be an error here, not an exception.
+  double number = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + digits, number);
+  if (ec == std::errc::result_out_of_range && end == text.data() + digits) return checked(HUGE_VAL);
+  if (digits == 0 || ec != std::errc() || end != text.data() + digits) {
+    return InvalidArgument(field + ": expected a size such as 8Gi, got '" + text + "'");
+  }
   const std::string unit = text.substr(digits);
-  double mib = 0;
-  if (unit == "Mi" || unit.empty()) mib = number;
-  else if (unit == "Gi") mib = number * 1024;
-  else if (unit == "Ti") mib = number * 1024 * 1024;
-  else return InvalidArgument(field + ": unknown unit '" + unit + "' (use Mi, Gi or Ti)");
-  return static_cast<int64_t>(std::llround(mib));
+  if (unit == "Mi" || unit.empty()) return checked(number);
+  if (unit == "Gi") return checked(number * 1024);
+  if (unit == "Ti") return checked(number * 1024 * 1024);
+  return InvalidArgument(field + ": unknown unit '" + unit + "' (use Mi, Gi or Ti)");
 }
 
 Result<GpuAsk> ParseGpuAsk(const Json& obj, const std::string& path) {
